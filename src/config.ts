@@ -1,0 +1,176 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** The only module that reads process.env and argv. Everything else receives a frozen Config. */
+
+export const ROLES = ['viewer', 'agent', 'supervisor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const COMMANDS = ['serve', 'migrate', 'seed', 'doctor'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export const SEED_SIZES = ['demo', 'small', 'large'] as const;
+export type SeedSize = (typeof SEED_SIZES)[number];
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  SUPPORTDESK_POOL_SIZE: intIn(1, 100).default(10),
+  SUPPORTDESK_CONNECT_TIMEOUT_MS: intIn(100, 120_000).default(5_000),
+  SUPPORTDESK_STATEMENT_TIMEOUT_MS: intIn(100, 600_000).default(15_000),
+  SUPPORTDESK_DATA_DIR: z.string().min(1).optional(),
+  SUPPORTDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SUPPORTDESK_PRINCIPAL: z.string().trim().min(1).max(100).default('local-agent'),
+  SUPPORTDESK_ROLE: z.enum(ROLES).default('agent'),
+  SUPPORTDESK_READ_ONLY: boolish.default(false),
+  SUPPORTDESK_MIGRATE_ON_START: boolish.default(false),
+  SUPPORTDESK_CACHE_MAX_ENTRIES: intIn(0, 1_000_000).default(5_000),
+  SUPPORTDESK_CACHE_TTL_MS: intIn(0, 86_400_000).default(30_000),
+  SUPPORTDESK_REFUND_LIMIT_CENTS: intIn(0, 1_000_000_000).default(50_000),
+  SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS: intIn(0, 1_000_000_000).default(200_000),
+  SUPPORTDESK_REFUND_INTENT_TTL_S: intIn(10, 86_400).default(900),
+  SUPPORTDESK_SHUTDOWN_GRACE_MS: intIn(0, 60_000).default(5_000),
+});
+
+export interface Config {
+  readonly command: Command;
+  readonly seedSize: SeedSize;
+  readonly databaseUrl: string | undefined;
+  readonly poolSize: number;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly dataDir: string;
+  readonly logLevel: z.infer<typeof envSchema>['SUPPORTDESK_LOG_LEVEL'];
+  readonly principal: string;
+  readonly role: Role;
+  readonly readOnly: boolean;
+  readonly migrateOnStart: boolean;
+  readonly cache: { readonly maxEntries: number; readonly ttlMs: number };
+  readonly refunds: { readonly perRefundLimitCents: number; readonly dailyLimitCents: number; readonly intentTtlSeconds: number };
+  readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Flags override the matching environment variables. */
+const FLAG_TO_ENV: Record<string, keyof z.input<typeof envSchema>> = {
+  'database-url': 'DATABASE_URL',
+  'pool-size': 'SUPPORTDESK_POOL_SIZE',
+  'data-dir': 'SUPPORTDESK_DATA_DIR',
+  'log-level': 'SUPPORTDESK_LOG_LEVEL',
+  principal: 'SUPPORTDESK_PRINCIPAL',
+  role: 'SUPPORTDESK_ROLE',
+};
+
+export function defaultDataDir(env: NodeJS.ProcessEnv, uid: number): string {
+  // The embedded server runs as the 'postgres' user when we are root, and that user cannot
+  // enter /root: keep root's cluster in a system location it can reach.
+  if (uid === 0) return '/var/lib/supportdesk-mcp';
+  const base = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'supportdesk-mcp');
+}
+
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const problems: string[] = [];
+  let parsed: ReturnType<typeof parseCli> | undefined;
+  try {
+    parsed = parseCli(argv);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+
+  const command = parsed?.positionals[0] ?? 'serve';
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    problems.push(`unknown command "${command}" (expected one of: ${COMMANDS.join(', ')})`);
+  }
+  if (parsed && parsed.positionals.length > 1) {
+    problems.push(`unexpected argument "${parsed.positionals[1]}"`);
+  }
+  const seedSize = parsed?.values.size ?? 'demo';
+  if (!(SEED_SIZES as readonly string[]).includes(seedSize)) {
+    problems.push(`--size: expected one of ${SEED_SIZES.join(', ')}, got "${seedSize}"`);
+  }
+
+  const merged: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  for (const [flag, key] of Object.entries(FLAG_TO_ENV)) {
+    const value = parsed?.values[flag as keyof typeof parsed.values];
+    if (typeof value === 'string') merged[key] = value;
+  }
+  if (parsed?.values['read-only']) merged.SUPPORTDESK_READ_ONLY = 'true';
+  if (parsed?.values.migrate) merged.SUPPORTDESK_MIGRATE_ON_START = 'true';
+
+  const result = envSchema.safeParse(merged);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const name = issue.path.join('.');
+      problems.push(`${name}: ${issue.message} (got ${JSON.stringify(merged[name] ?? null)})`);
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+
+  const e = result.data;
+  const config: Config = {
+    command: command as Command,
+    seedSize: seedSize as SeedSize,
+    databaseUrl: e.DATABASE_URL,
+    poolSize: e.SUPPORTDESK_POOL_SIZE,
+    connectTimeoutMs: e.SUPPORTDESK_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: e.SUPPORTDESK_STATEMENT_TIMEOUT_MS,
+    dataDir: e.SUPPORTDESK_DATA_DIR ?? defaultDataDir(env, process.getuid?.() ?? -1),
+    logLevel: e.SUPPORTDESK_LOG_LEVEL,
+    principal: e.SUPPORTDESK_PRINCIPAL,
+    role: e.SUPPORTDESK_READ_ONLY ? 'viewer' : e.SUPPORTDESK_ROLE,
+    readOnly: e.SUPPORTDESK_READ_ONLY || e.SUPPORTDESK_ROLE === 'viewer',
+    migrateOnStart: e.SUPPORTDESK_MIGRATE_ON_START,
+    cache: { maxEntries: e.SUPPORTDESK_CACHE_MAX_ENTRIES, ttlMs: e.SUPPORTDESK_CACHE_TTL_MS },
+    refunds: {
+      perRefundLimitCents: e.SUPPORTDESK_REFUND_LIMIT_CENTS,
+      dailyLimitCents: e.SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS,
+      intentTtlSeconds: e.SUPPORTDESK_REFUND_INTENT_TTL_S,
+    },
+    shutdownGraceMs: e.SUPPORTDESK_SHUTDOWN_GRACE_MS,
+  };
+  return Object.freeze({
+    ...config,
+    cache: Object.freeze(config.cache),
+    refunds: Object.freeze(config.refunds),
+  });
+}
+
+function parseCli(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'database-url': { type: 'string' },
+      'pool-size': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'log-level': { type: 'string' },
+      principal: { type: 'string' },
+      role: { type: 'string' },
+      'read-only': { type: 'boolean' },
+      migrate: { type: 'boolean' },
+      size: { type: 'string' },
+    },
+  });
+}

@@ -1,0 +1,106 @@
+import type { Transaction } from 'kysely';
+import type { AppDeps } from '../deps.js';
+import { insertAudit } from '../domains/audit/audit.repo.js';
+import type { DB } from './schema.js';
+
+/**
+ * The one way a tool writes: a single transaction holding the effect and its audit_log row,
+ * with cache invalidation only after the commit. A write that throws rolls back everything,
+ * audit row included, and invalidates nothing.
+ */
+
+/** Points inside a write where a fault can be injected: after the row lock, after the effect, before commit. */
+export type WriteStep = 'locked' | 'effect' | 'before_commit';
+
+/** Called at each step; throwing aborts (rolls back) the write. Tests use it; production leaves it unset. */
+export type FaultHook = (step: WriteStep) => void;
+
+export interface WriteOptions {
+  readonly faults?: FaultHook;
+}
+
+export interface WriteMeta extends WriteOptions {
+  /** MCP tool making the change, recorded in the audit row. */
+  readonly tool: string;
+  readonly requestId: string;
+}
+
+export type AuditEntityType = 'customer' | 'order' | 'interaction';
+
+export interface AuditEntry {
+  readonly entityType: AuditEntityType;
+  readonly entityId: string;
+  readonly action: 'update' | 'status_change' | 'refund' | 'note';
+  /** Changed fields before the write; null when the record is new. */
+  readonly before: Record<string, unknown> | null;
+  /** Changed fields after the write. */
+  readonly after: Record<string, unknown>;
+}
+
+export interface WriteScope {
+  readonly trx: Transaction<DB>;
+  /** Adds the audit row of this write, in this transaction. */
+  audit(entry: AuditEntry): Promise<void>;
+  /** Cache tags to drop once the transaction has committed. */
+  invalidateAfterCommit(...tags: string[]): void;
+  /** Marks a step of the write (fault-injection point). */
+  reached(step: Exclude<WriteStep, 'before_commit'>): void;
+}
+
+type WriteDeps = Pick<AppDeps, 'db' | 'cache' | 'principal'>;
+
+export async function runWrite<T>(deps: WriteDeps, meta: WriteMeta, work: (scope: WriteScope) => Promise<T>): Promise<T> {
+  const tags = new Set<string>();
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const scope: WriteScope = {
+      trx,
+      audit: (entry) =>
+        insertAudit(trx, {
+          actor: deps.principal.id,
+          role: deps.principal.role,
+          tool: meta.tool,
+          entity_type: entry.entityType,
+          entity_id: entry.entityId,
+          action: entry.action,
+          before: entry.before === null ? null : JSON.stringify(entry.before),
+          after: JSON.stringify(entry.after),
+          request_id: meta.requestId,
+        }),
+      invalidateAfterCommit: (...more) => {
+        for (const tag of more) tags.add(tag);
+      },
+      reached: (step) => meta.faults?.(step),
+    };
+    const out = await work(scope);
+    meta.faults?.('before_commit');
+    return out;
+  });
+  if (tags.size > 0) deps.cache.invalidate([...tags]);
+  return result;
+}
+
+/**
+ * The fields of `next` whose values differ from `current`, as a before/after pair for the
+ * audit log. Dates compare by instant.
+ */
+export function changedFields<K extends string>(
+  current: Record<K, unknown>,
+  next: Partial<Record<K, unknown>>,
+): { before: Record<string, unknown>; after: Record<string, unknown>; keys: K[] } {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  const keys: K[] = [];
+  for (const key of Object.keys(next) as K[]) {
+    const value = next[key];
+    if (value === undefined || sameValue(current[key], value)) continue;
+    before[key] = current[key];
+    after[key] = value;
+    keys.push(key);
+  }
+  return { before, after, keys };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
+}

@@ -1,0 +1,103 @@
+/** Per-tool counters and latency histograms, plus cache, pool and retry counts. */
+
+const BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+
+interface ToolStats {
+  calls: number;
+  errors: number;
+  sumMs: number;
+  buckets: number[];
+}
+
+export interface MetricsSnapshot {
+  tools: Record<string, { calls: number; errors: number; meanMs: number; buckets: Record<string, number> }>;
+  cache: { hits: number; misses: number; invalidations: number };
+  retries: number;
+  pool?: { total: number; idle: number; waiting: number };
+}
+
+export class Metrics {
+  private readonly tools = new Map<string, ToolStats>();
+  private readonly counters = { cacheHits: 0, cacheMisses: 0, cacheInvalidations: 0, retries: 0 };
+  private poolProbe: (() => { total: number; idle: number; waiting: number }) | undefined;
+
+  recordCall(tool: string, ms: number, isError: boolean): void {
+    let s = this.tools.get(tool);
+    if (!s) {
+      s = { calls: 0, errors: 0, sumMs: 0, buckets: new Array<number>(BUCKETS_MS.length + 1).fill(0) };
+      this.tools.set(tool, s);
+    }
+    s.calls += 1;
+    if (isError) s.errors += 1;
+    s.sumMs += ms;
+    let i = BUCKETS_MS.findIndex((b) => ms <= b);
+    if (i === -1) i = BUCKETS_MS.length;
+    s.buckets[i] = (s.buckets[i] ?? 0) + 1;
+  }
+
+  cacheHit(): void {
+    this.counters.cacheHits += 1;
+  }
+  cacheMiss(): void {
+    this.counters.cacheMisses += 1;
+  }
+  cacheInvalidated(count: number): void {
+    this.counters.cacheInvalidations += count;
+  }
+  retried(): void {
+    this.counters.retries += 1;
+  }
+  watchPool(probe: () => { total: number; idle: number; waiting: number }): void {
+    this.poolProbe = probe;
+  }
+
+  snapshot(): MetricsSnapshot {
+    const tools: MetricsSnapshot['tools'] = {};
+    for (const [name, s] of this.tools) {
+      const buckets: Record<string, number> = {};
+      let cumulative = 0;
+      BUCKETS_MS.forEach((b, i) => {
+        cumulative += s.buckets[i] ?? 0;
+        buckets[`le_${b}`] = cumulative;
+      });
+      buckets.le_inf = s.calls;
+      tools[name] = { calls: s.calls, errors: s.errors, meanMs: s.calls ? s.sumMs / s.calls : 0, buckets };
+    }
+    return {
+      tools,
+      cache: { hits: this.counters.cacheHits, misses: this.counters.cacheMisses, invalidations: this.counters.cacheInvalidations },
+      retries: this.counters.retries,
+      ...(this.poolProbe ? { pool: this.poolProbe() } : {}),
+    };
+  }
+
+  /** Prometheus text exposition format. */
+  toPrometheus(): string {
+    const snap = this.snapshot();
+    const lines: string[] = [
+      '# TYPE supportdesk_tool_calls_total counter',
+      '# TYPE supportdesk_tool_errors_total counter',
+      '# TYPE supportdesk_tool_latency_ms histogram',
+    ];
+    for (const [tool, t] of Object.entries(snap.tools)) {
+      lines.push(`supportdesk_tool_calls_total{tool="${tool}"} ${t.calls}`);
+      lines.push(`supportdesk_tool_errors_total{tool="${tool}"} ${t.errors}`);
+      for (const [le, n] of Object.entries(t.buckets)) {
+        const bound = le === 'le_inf' ? '+Inf' : le.slice(3);
+        lines.push(`supportdesk_tool_latency_ms_bucket{tool="${tool}",le="${bound}"} ${n}`);
+      }
+      lines.push(`supportdesk_tool_latency_ms_sum{tool="${tool}"} ${t.meanMs * t.calls}`);
+      lines.push(`supportdesk_tool_latency_ms_count{tool="${tool}"} ${t.calls}`);
+    }
+    lines.push(`supportdesk_cache_hits_total ${snap.cache.hits}`);
+    lines.push(`supportdesk_cache_misses_total ${snap.cache.misses}`);
+    lines.push(`supportdesk_cache_invalidations_total ${snap.cache.invalidations}`);
+    lines.push(`supportdesk_db_retries_total ${snap.retries}`);
+    if (snap.pool) {
+      lines.push(`supportdesk_pool_connections ${snap.pool.total}`);
+      lines.push(`supportdesk_pool_idle ${snap.pool.idle}`);
+      lines.push(`supportdesk_pool_waiting ${snap.pool.waiting}`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
