@@ -48,7 +48,12 @@ export function openDatabase(options: DatabaseOptions, log: Logger): Database {
     types: typeParsers,
   });
   // An idle client losing its connection emits here; without a listener the process would crash.
-  pool.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle database connection failed'));
+  const describe = (err: Error) => ({ message: err.message, code: (err as { code?: string }).code });
+  pool.on('error', (err) => log.warn({ err: describe(err) }, 'idle database connection failed'));
+  // The pool only listens on idle clients; a connection lost while checked out (mid-transaction)
+  // would otherwise crash the process. The query in flight still fails, and the pool discards
+  // the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: describe(err) }, 'database connection lost while in use')));
 
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;

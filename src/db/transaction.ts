@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
-import type { AppDeps } from '../deps.js';
+import { type AppDeps, canWrite } from '../deps.js';
 import { insertAudit } from '../domains/audit/audit.repo.js';
+import { PolicyError } from '../lib/errors.js';
 import type { DB } from './schema.js';
 
 /**
@@ -12,8 +13,8 @@ import type { DB } from './schema.js';
 /** Points inside a write where a fault can be injected: after the row lock, after the effect, before commit. */
 export type WriteStep = 'locked' | 'effect' | 'before_commit';
 
-/** Called at each step; throwing aborts (rolls back) the write. Tests use it; production leaves it unset. */
-export type FaultHook = (step: WriteStep) => void;
+/** Called at each step; throwing (or rejecting) aborts the write. Tests use it; production leaves it unset. */
+export type FaultHook = (step: WriteStep) => void | Promise<void>;
 
 export interface WriteOptions {
   readonly faults?: FaultHook;
@@ -44,12 +45,14 @@ export interface WriteScope {
   /** Cache tags to drop once the transaction has committed. */
   invalidateAfterCommit(...tags: string[]): void;
   /** Marks a step of the write (fault-injection point). */
-  reached(step: Exclude<WriteStep, 'before_commit'>): void;
+  reached(step: Exclude<WriteStep, 'before_commit'>): Promise<void>;
 }
 
 type WriteDeps = Pick<AppDeps, 'db' | 'cache' | 'principal'>;
 
 export async function runWrite<T>(deps: WriteDeps, meta: WriteMeta, work: (scope: WriteScope) => Promise<T>): Promise<T> {
+  // buildServer hides write tools from viewers; this is the backstop for any other caller.
+  if (!canWrite(deps.principal)) throw new PolicyError('Your role (viewer) cannot change records.', 'Ask an agent or a supervisor to make this change.');
   const tags = new Set<string>();
   const result = await deps.db.transaction().execute(async (trx) => {
     const scope: WriteScope = {
@@ -69,10 +72,12 @@ export async function runWrite<T>(deps: WriteDeps, meta: WriteMeta, work: (scope
       invalidateAfterCommit: (...more) => {
         for (const tag of more) tags.add(tag);
       },
-      reached: (step) => meta.faults?.(step),
+      reached: async (step) => {
+        await meta.faults?.(step);
+      },
     };
     const out = await work(scope);
-    meta.faults?.('before_commit');
+    await meta.faults?.('before_commit');
     return out;
   });
   if (tags.size > 0) deps.cache.invalidate([...tags]);
@@ -84,7 +89,7 @@ export async function runWrite<T>(deps: WriteDeps, meta: WriteMeta, work: (scope
  * audit log. Dates compare by instant.
  */
 export function changedFields<K extends string>(
-  current: Record<K, unknown>,
+  current: NoInfer<Record<K, unknown>>,
   next: Partial<Record<K, unknown>>,
 ): { before: Record<string, unknown>; after: Record<string, unknown>; keys: K[] } {
   const before: Record<string, unknown> = {};

@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { cursorScope } from '../../db/keyset.js';
+import { withDbRetry } from '../../db/retry.js';
+import type { AppDeps } from '../../deps.js';
+import { cacheTags } from '../../lib/cache.js';
+import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { decodeCursor, encodeCursor, takePage } from '../../lib/pagination.js';
+import {
+  type CustomerStats,
+  customerOrderStats,
+  findCustomerByEmail,
+  findCustomerById,
+  searchCustomersByFragment,
+  similarEmails,
+} from './customers.repo.js';
+
+export type Customer = NonNullable<Awaited<ReturnType<typeof findCustomerById>>>;
+export type CustomerWithStats = Customer & CustomerStats;
+
+const looksLikeEmail = (q: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(q);
+
+export interface CustomerSearchResult {
+  customers: Customer[];
+  match: 'exact_email' | 'fragment';
+  hasMore: boolean;
+  nextCursor?: string;
+}
+
+export class CustomersService {
+  constructor(private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'metrics'>) {}
+
+  private read<T>(op: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+    return withDbRetry(() => op(this.deps.db), { onRetry: () => this.deps.metrics.retried() });
+  }
+
+  async search(args: { query: string; limit: number; cursor?: string }): Promise<CustomerSearchResult> {
+    const query = args.query.trim();
+    if (query.length < 2) {
+      throw new ValidationError('query: give at least 2 characters of a name or email', 'Use a longer fragment, e.g. "jan" or "@example.com".');
+    }
+    if (!args.cursor && looksLikeEmail(query)) {
+      const exact = await this.read((db) => findCustomerByEmail(db, query));
+      if (exact) return { customers: [exact], match: 'exact_email', hasMore: false };
+    }
+    // The scope hashes the query, so a cursor stays short whatever the query length.
+    const scope = cursorScope('search_customers', { q: query.toLowerCase() });
+    const after = args.cursor ? decodeCursor(scope, args.cursor) : undefined;
+    if (after && (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'string')) {
+      throw new ValidationError('cursor: malformed', 'Omit cursor to start over.');
+    }
+    const rows = await this.read((db) =>
+      searchCustomersByFragment(db, {
+        fragment: query,
+        limit: args.limit + 1,
+        ...(after ? { after: { name: after[0] as string, id: after[1] as string } } : {}),
+      }),
+    );
+    const page = takePage(rows, args.limit);
+    const last = page.items.at(-1);
+    return {
+      customers: page.items.map(({ sort_name: _sortName, ...c }) => c),
+      match: 'fragment',
+      hasMore: page.hasMore,
+      ...(page.hasMore && last ? { nextCursor: encodeCursor(scope, [last.sort_name, last.id]) } : {}),
+    };
+  }
+
+  async get(ref: { id?: string; email?: string }): Promise<CustomerWithStats> {
+    const key = ref.id ? `customer:id:${ref.id}` : `customer:email:${(ref.email ?? '').toLowerCase()}`;
+    return this.deps.cache.getOrLoad(
+      key,
+      (c: CustomerWithStats) => [cacheTags.customer(c.id)],
+      async () => {
+        const customer = await this.read((db) => (ref.id ? findCustomerById(db, ref.id) : findCustomerByEmail(db, ref.email ?? '')));
+        if (!customer) throw await this.notFound(ref);
+        const stats = await this.read((db) => customerOrderStats(db, customer.id));
+        return { ...customer, ...stats };
+      },
+    );
+  }
+
+  private async notFound(ref: { id?: string; email?: string }): Promise<NotFoundError> {
+    if (ref.id) {
+      return new NotFoundError(`No customer with id ${ref.id}.`, 'Find the customer with search_customers (by name or email) and use the id it returns.');
+    }
+    const similar = await this.read((db) => similarEmails(db, ref.email ?? '', 3));
+    return new NotFoundError(
+      `No customer with email ${ref.email}.`,
+      similar.length > 0
+        ? `Similar emails on file: ${similar.join(', ')}. Or search by name with search_customers.`
+        : 'Check the spelling, or search by name with search_customers.',
+      similar.length > 0 ? { similar_emails: similar } : undefined,
+    );
+  }
+}

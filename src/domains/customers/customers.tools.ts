@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { formatMoney } from '../../lib/money.js';
+import { cursorField, customerIdField, emailField, isoTimestamp, limitField, moneySchema, pageInfo, toIso } from '../../mcp/common-schemas.js';
+import { defineTool, type ToolDefinition } from '../../mcp/define-tool.js';
+import { dropNulls } from '../../lib/text.js';
+import { type Customer, CustomersService, type CustomerWithStats } from './customers.service.js';
+
+const customerSummary = z.object({
+  id: z.string().describe('Customer id (cust_…): pass to get_customer, list_orders, get_customer_history.'),
+  name: z.string().describe('Display name.'),
+  email: z.string().describe('Contact email.'),
+  phone: z.string().optional().describe('Contact phone; absent when unknown.'),
+  tier: z.enum(['standard', 'silver', 'gold', 'platinum']).describe('Loyalty tier.'),
+  status: z.enum(['active', 'suspended', 'closed']).describe('Account status.'),
+  created_at: isoTimestamp.describe('When the customer was created.'),
+});
+
+const summarize = (c: Customer) =>
+  dropNulls({ id: c.id, name: c.name, email: c.email, phone: c.phone, tier: c.tier, status: c.status, created_at: toIso(c.created_at) });
+
+const searchInput = z.strictObject({
+  query: z
+    .string()
+    .max(200)
+    .describe('A fragment of the name or email (at least 2 characters, case-insensitive; % and _ match literally), or a full email for an exact match.'),
+  limit: limitField(100, 20),
+  cursor: cursorField,
+});
+
+const searchOutput = z.object({
+  customers: z.array(customerSummary).describe('Matching customers, ordered by name then id.'),
+  match: z.enum(['exact_email', 'fragment']).describe('exact_email when the query was an email on file; otherwise fragment.'),
+  ...pageInfo,
+});
+
+export const searchCustomersTool = defineTool({
+  name: 'search_customers',
+  title: 'Search customers',
+  description:
+    'Find customers by a fragment of their name or email, or by an exact email. Use it first when you know who wrote but not their id. ' +
+    'Returns up to `limit` (max 100) customers with id, name, email, phone, tier and status, ordered by name; has_more/next_cursor page through the rest. ' +
+    'A full email that is on file returns just that customer (match=exact_email). Fragments need at least 2 characters.',
+  input: searchInput,
+  output: searchOutput,
+  access: 'read',
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  handler: async (args, { deps }) => {
+    const result = await new CustomersService(deps).search({ query: args.query, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) });
+    const customers = result.customers.map(summarize);
+    const lines = customers.map((c) => `${c.id}  ${c.name} <${c.email}>  ${c.tier}/${c.status}`);
+    const head = customers.length === 0 ? `No customers match "${args.query}".` : `${customers.length} customer(s)${result.hasMore ? ' (more available: pass next_cursor)' : ''}:`;
+    return {
+      structured: { customers, match: result.match, has_more: result.hasMore, ...(result.nextCursor ? { next_cursor: result.nextCursor } : {}) },
+      text: [head, ...lines].join('\n'),
+    };
+  },
+});
+
+const getInput = z
+  .strictObject({
+    id: customerIdField.optional(),
+    email: emailField.optional(),
+  })
+  .refine((v) => (v.id === undefined) !== (v.email === undefined), { message: 'give exactly one of id or email' });
+
+const getOutput = customerSummary.extend({
+  updated_at: isoTimestamp.describe('When the record last changed.'),
+  version: z.number().int().describe('Current version: pass as expected_version to update_customer.'),
+  order_count: z.number().int().describe('Number of orders placed, any status.'),
+  lifetime_value: z.array(moneySchema).describe('Paid amounts net of refunds, cancelled orders excluded, one entry per currency.'),
+  last_order_at: isoTimestamp.optional().describe('When the latest order was placed; absent when none.'),
+});
+
+export const getCustomerTool = defineTool({
+  name: 'get_customer',
+  title: 'Get customer',
+  description:
+    'One customer by id (cust_…) or by email (exactly one of the two), with contact details, tier, status, version (needed to update), ' +
+    'order count and lifetime value per currency. An unknown email answers NOT_FOUND with up to three similar emails on file.',
+  input: getInput,
+  output: getOutput,
+  access: 'read',
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  handler: async (args, { deps }) => {
+    const c: CustomerWithStats = await new CustomersService(deps).get(args.id ? { id: args.id } : { email: args.email ?? '' });
+    const ltv = c.lifetime_value.map((m) => formatMoney(m.cents, m.currency)).join(', ') || 'none';
+    return {
+      structured: {
+        ...summarize(c),
+        updated_at: toIso(c.updated_at),
+        version: c.version,
+        order_count: c.order_count,
+        lifetime_value: c.lifetime_value,
+        ...(c.last_order_at ? { last_order_at: toIso(c.last_order_at) } : {}),
+      },
+      text: `${c.id} ${c.name} <${c.email}>${c.phone ? ` ${c.phone}` : ''}, ${c.tier}/${c.status}, version ${c.version}. ${c.order_count} order(s); lifetime value ${ltv}.`,
+    };
+  },
+});
+
+export const customerTools: ToolDefinition[] = [searchCustomersTool, getCustomerTool];

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { idPattern } from '../lib/ids.js';
+
+/** Field schemas shared by several tools, so the same thing is validated and described the same way. */
+
+export const customerIdField = z
+  .string()
+  .regex(idPattern('customer'), 'must be a customer id like cust_1a2b3c')
+  .describe('Customer id (cust_…), as returned by search_customers or get_customer.');
+
+export const orderIdField = z
+  .string()
+  .regex(idPattern('order'), 'must be an order id like ord_1a2b3c')
+  .describe('Order id (ord_…), as returned by list_orders, get_order or get_customer_history.');
+
+export const emailField = z.string().trim().max(320).email('must be an email address').describe('Email address; matched without regard to letter case.');
+
+export const limitField = (max: number, fallback: number) =>
+  z.number().int().min(1).max(max).default(fallback).describe(`Maximum number of results, 1-${max} (default ${fallback}).`);
+
+export const cursorField = z
+  .string()
+  .min(1)
+  .max(2000)
+  .optional()
+  .describe('Opaque next_cursor from the previous call with the same filters; omit for the first page.');
+
+export const isoTimestamp = z.string().describe('ISO 8601 timestamp (UTC).');
+
+export const moneySchema = z
+  .object({ cents: z.number().int().describe('Amount in integer minor units (cents).'), currency: z.string().describe('ISO 4217 currency code.') })
+  .describe('Money: integer cents plus currency.');
+
+export const pageInfo = {
+  has_more: z.boolean().describe('True when more results exist: pass next_cursor to get them.'),
+  next_cursor: z.string().optional().describe('Cursor for the next page; present only when has_more is true.'),
+};
+
+export const toIso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import { isStatementTimeout, isTransientDbError } from '../db/pg-errors.js';
+import type { AppDeps } from '../deps.js';
+import { DomainError } from '../lib/errors.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface ToolContext {
+  readonly deps: AppDeps;
+  readonly requestId: string;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+}
+
+export interface ToolOutput<O> {
+  structured: O;
+  text: string;
+}
+
+export interface ToolAnnotations {
+  readonly readOnlyHint: boolean;
+  readonly destructiveHint: boolean;
+  readonly idempotentHint: boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyObject = z.ZodObject<any>;
+
+export interface ToolDefinition<I extends AnyObject = AnyObject, O extends AnyObject = AnyObject> {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly input: I;
+  readonly output: O;
+  /** 'write' tools are not registered for viewers or in read-only mode. */
+  readonly access: 'read' | 'write';
+  readonly annotations: ToolAnnotations;
+  readonly handler: (args: z.output<I>, ctx: ToolContext) => Promise<ToolOutput<z.input<O>>>;
+}
+
+/** Type-checks a tool against its own schemas, then erases them so tools of all shapes fit one list. */
+export function defineTool<I extends AnyObject, O extends AnyObject>(def: ToolDefinition<I, O>): ToolDefinition {
+  return def as unknown as ToolDefinition;
+}
+
+/**
+ * Registers one tool with the single wrapper every tool goes through: request id, logging,
+ * metrics, cancellation, and error mapping (domain errors become actionable isError results;
+ * anything else an opaque isError with a reference id, details to the log only).
+ * Input validation is the SDK's: it parses `input` before the handler runs.
+ */
+export function registerTool(server: McpServer, deps: AppDeps, def: ToolDefinition): void {
+  server.registerTool(
+    def.name,
+    {
+      title: def.title,
+      description: def.description,
+      inputSchema: def.input,
+      outputSchema: def.output,
+      annotations: { title: def.title, ...def.annotations, openWorldHint: false },
+    },
+    (args: unknown, extra: { signal: AbortSignal }): Promise<CallToolResult> =>
+      deps.inflight.run(async () => {
+        const requestId = randomUUID();
+        const log = deps.log.child({ tool: def.name, requestId });
+        const started = performance.now();
+        let isError = false;
+        try {
+          const out = await def.handler(args as never, { deps, requestId, signal: extra.signal, log });
+          return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
+        } catch (err) {
+          isError = true;
+          return toolError(err, requestId, log);
+        } finally {
+          const ms = performance.now() - started;
+          deps.metrics.recordCall(def.name, ms, isError);
+          if (log.isLevelEnabled('debug')) log.debug({ ms: Math.round(ms * 100) / 100, isError }, 'tool call');
+        }
+      }),
+  );
+}
+
+export function toolError(err: unknown, requestId: string, log: Logger): CallToolResult {
+  if (err instanceof DomainError) {
+    log.info({ code: err.code }, err.message);
+    return errorResult(err.code, err.message, err.hint, err.details);
+  }
+  if (isStatementTimeout(err)) {
+    log.warn({ err: describeError(err) }, 'statement timeout');
+    return errorResult('UNAVAILABLE', 'The query took too long and was cancelled.', 'Narrow the request (smaller limit, tighter filters) and try again.', { reference: requestId });
+  }
+  if (isTransientDbError(err)) {
+    log.error({ err: describeError(err) }, 'database unavailable after retries');
+    return errorResult('UNAVAILABLE', 'The database is unavailable right now.', 'Try again in a few seconds.', { reference: requestId });
+  }
+  log.error({ err: describeError(err) }, 'unexpected tool failure');
+  return errorResult('INTERNAL', 'Internal error while running the tool.', `Report reference ${requestId} to the administrator.`, { reference: requestId });
+}
+
+function errorResult(code: string, message: string, hint?: string, details?: Record<string, unknown>): CallToolResult {
+  const lines = [`${code}: ${message}`];
+  if (hint) lines.push(`Hint: ${hint}`);
+  if (details && Object.keys(details).length > 0) lines.push(`Details: ${JSON.stringify(details)}`);
+  // No structuredContent: clients validate it against the success outputSchema.
+  return { isError: true, content: [{ type: 'text', text: lines.join('\n') }] };
+}
+
+function describeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { value: String(err) };
+  const e = err as Error & { code?: string; detail?: string; constraint?: string };
+  return { name: e.name, message: e.message, code: e.code, constraint: e.constraint, stack: e.stack };
+}

@@ -1,0 +1,80 @@
+import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { catalogToMarkdown, readCatalog } from '../db/catalog.js';
+import { withDbRetry } from '../db/retry.js';
+import type { AppDeps } from '../deps.js';
+import { CustomersService } from '../domains/customers/customers.service.js';
+import { OrdersService } from '../domains/orders/orders.service.js';
+import { DomainError } from '../lib/errors.js';
+import { completeCustomerRefs, completeOrderIds } from './completions.js';
+import type { ToolDefinition } from './define-tool.js';
+import { toolsToMarkdown } from './tool-docs.js';
+
+export const RESOURCE_URIS = {
+  schema: 'supportdesk://schema',
+  toolDocs: 'supportdesk://docs/tools',
+  metrics: 'supportdesk://metrics',
+  customer: 'supportdesk://customers/{id}',
+  order: 'supportdesk://orders/{id}',
+} as const;
+
+const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
+const markdown = (uri: string, text: string) => ({ contents: [{ uri, mimeType: 'text/markdown', text }] });
+
+/** A missing record read as a resource: a protocol error carrying the domain message. */
+function resourceError(err: unknown): never {
+  if (err instanceof DomainError) throw new Error(`${err.code}: ${err.message}${err.hint ? ` ${err.hint}` : ''}`);
+  throw err;
+}
+
+export function registerResources(server: McpServer, deps: AppDeps, tools: ToolDefinition[]): void {
+  server.registerResource(
+    'schema',
+    RESOURCE_URIS.schema,
+    { title: 'Database schema', description: 'Tables, columns, types, keys, indexes and comments, generated from the live catalog.', mimeType: 'text/markdown' },
+    async (uri) => {
+      const text = await deps.cache.getOrLoad('resource:schema', [], () =>
+        withDbRetry(async () => catalogToMarkdown(await readCatalog(deps.db))),
+      );
+      return markdown(uri.href, text);
+    },
+  );
+
+  server.registerResource(
+    'tool-docs',
+    RESOURCE_URIS.toolDocs,
+    { title: 'Tool API', description: 'Every tool offered to this principal: descriptions, input and output JSON schemas, annotations.', mimeType: 'text/markdown' },
+    async (uri) => markdown(uri.href, toolsToMarkdown(tools)),
+  );
+
+  server.registerResource(
+    'metrics',
+    RESOURCE_URIS.metrics,
+    { title: 'Server metrics', description: 'Per-tool calls, errors and latency histogram; cache, pool and retry counts.', mimeType: 'application/json' },
+    async (uri) => json(uri.href, deps.metrics.snapshot()),
+  );
+
+  server.registerResource(
+    'customer',
+    new ResourceTemplate(RESOURCE_URIS.customer, {
+      list: undefined,
+      complete: { id: (value) => withDbRetry(() => completeCustomerRefs(deps.db, value)) },
+    }),
+    { title: 'Customer', description: 'One customer by id (cust_…) or email, as get_customer returns it.', mimeType: 'application/json' },
+    async (uri, { id }) => {
+      const ref = decodeURIComponent(String(id));
+      const customers = new CustomersService(deps);
+      const customer = await (ref.includes('@') ? customers.get({ email: ref }) : customers.get({ id: ref })).catch(resourceError);
+      return json(uri.href, customer);
+    },
+  );
+
+  server.registerResource(
+    'order',
+    new ResourceTemplate(RESOURCE_URIS.order, {
+      list: undefined,
+      complete: { id: (value) => withDbRetry(() => completeOrderIds(deps.db, value)) },
+    }),
+    { title: 'Order', description: 'One order with items, refunds and balances, as get_order returns it.', mimeType: 'application/json' },
+    async (uri, { id }) => json(uri.href, await new OrdersService(deps).get(decodeURIComponent(String(id))).catch(resourceError)),
+  );
+}
