@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { customerIdField, isoTimestamp } from '../../mcp/common-schemas.js';
+import { defineTool, type ToolDefinition } from '../../mcp/define-tool.js';
+import { contactView, CustomerUpdatesService } from './customer-updates.service.js';
+
+const TIERS = ['standard', 'silver', 'gold', 'platinum'] as const;
+const FIELDS = ['name', 'email', 'phone', 'tier'] as const;
+
+export const updateCustomerInput = z
+  .strictObject({
+    customer_id: customerIdField,
+    expected_version: z
+      .number()
+      .int()
+      .min(1)
+      .describe('The version you last read (get_customer returns it). The update is refused with CONFLICT if the record changed since.'),
+    name: z.string().trim().min(1).max(200).optional().describe('New display name, 1-200 characters.'),
+    email: z.string().trim().max(320).email('must be an email address').optional().describe('New contact email; must not be used by another customer (letter case ignored).'),
+    phone: z
+      .string()
+      .trim()
+      .min(1)
+      .max(40)
+      .nullable()
+      .optional()
+      .describe('New phone number (free form, E.164 preferred), or null to clear it.'),
+    tier: z.enum(TIERS).optional().describe('New loyalty tier.'),
+  })
+  .refine((v) => FIELDS.some((f) => v[f] !== undefined), { message: 'give at least one of name, email, phone, tier' });
+
+const contactOutput = z.object({
+  id: z.string().describe('Customer id (cust_…).'),
+  name: z.string().describe('Display name.'),
+  email: z.string().describe('Contact email.'),
+  phone: z.string().optional().describe('Contact phone; absent when none.'),
+  tier: z.enum(TIERS).describe('Loyalty tier.'),
+  status: z.enum(['active', 'suspended', 'closed']).describe('Account status.'),
+  updated_at: isoTimestamp.describe('When the record last changed.'),
+  version: z.number().int().describe('Current version: pass as expected_version to the next update_customer.'),
+});
+
+const updateCustomerOutput = z.object({
+  customer: contactOutput.describe('The customer after the call.'),
+  changed: z.boolean().describe('False when the values were already as requested: nothing was written and the version did not move.'),
+  changed_fields: z.array(z.enum(FIELDS)).describe('The fields whose values changed.'),
+});
+
+export const updateCustomerTool = defineTool({
+  name: 'update_customer',
+  title: 'Update customer contact details',
+  description:
+    'Change a customer\u2019s name, email, phone (null clears it) or tier. Give at least one field, plus expected_version: the version from ' +
+    'get_customer. If the record changed since (another agent edited it), the call fails with CONFLICT and details.current holds the current ' +
+    'values and version: re-check them with the customer, then retry with the new version. Never retried automatically. An email already used ' +
+    'by another customer (letter case ignored) fails with CONFLICT. Values already in place are a no-op: changed=false, version unchanged. ' +
+    'Returns the customer after the call and the changed fields; each change is recorded in the audit trail (supportdesk://audit/{customer_id}).',
+  input: updateCustomerInput,
+  output: updateCustomerOutput,
+  access: 'write',
+  // A repeat with the same expected_version answers CONFLICT, so the call is not idempotent.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  handler: async (args, { deps, requestId }) => {
+    const changes = Object.fromEntries(FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]]));
+    const result = await new CustomerUpdatesService(deps).update({ customerId: args.customer_id, expectedVersion: args.expected_version, changes }, { requestId });
+    const c = contactView(result.customer);
+    return {
+      structured: { customer: c, changed: result.changed, changed_fields: result.changedFields },
+      text: result.changed
+        ? `Updated ${c.id} (${result.changedFields.join(', ')}); now version ${c.version}.`
+        : `No change: ${c.id} already has these values (version ${c.version}).`,
+    };
+  },
+});
+
+export const customerUpdateTools: ToolDefinition[] = [updateCustomerTool];

@@ -1,0 +1,40 @@
+import { withDbRetry } from '../../db/retry.js';
+import type { AppDeps } from '../../deps.js';
+import { cacheTags } from '../../lib/cache.js';
+import { topCustomers } from './top-customers.repo.js';
+
+export type TopCustomerRow = Awaited<ReturnType<typeof topCustomers>>[number];
+
+export interface TopCustomersResult {
+  since: Date;
+  computedAt: Date;
+  currency: string;
+  customers: TopCustomerRow[];
+}
+
+const DAY_MS = 86_400_000;
+
+export class TopCustomersService {
+  constructor(private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'metrics' | 'clock'>) {}
+
+  /**
+   * The ranking is an aggregate over many orders, so it is served from the cache on repeat.
+   * Writes to orders drop it through cacheTags.topCustomers; a change to a ranked customer
+   * (e.g. a new name) drops it through that customer's tag; the TTL bounds window drift.
+   */
+  async top(args: { days: number; currency: string; limit: number }): Promise<TopCustomersResult> {
+    const currency = args.currency.toUpperCase();
+    return this.deps.cache.getOrLoad(
+      `top_customers:${args.days}:${currency}:${args.limit}`,
+      (r: TopCustomersResult) => [cacheTags.topCustomers, ...r.customers.map((c) => cacheTags.customer(c.customer_id))],
+      async () => {
+        const computedAt = this.deps.clock();
+        const since = new Date(computedAt.getTime() - args.days * DAY_MS);
+        const customers = await withDbRetry(() => topCustomers(this.deps.db, { since, currency, limit: args.limit }), {
+          onRetry: () => this.deps.metrics.retried(),
+        });
+        return { since, computedAt, currency, customers };
+      },
+    );
+  }
+}
