@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
+import type { DB } from '../../src/db/schema.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { withDatabase } from './global-setup.js';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  pool: pg.Pool;
+  db: Kysely<DB>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of its own, cloned from the run's template. */
+export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+  const adminUrl = inject('pgAdminUrl');
+  const template = inject('pgTemplate');
+  const name = `supportdesk_t_${randomBytes(5).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  const url = withDatabase(adminUrl, name);
+  const database = openDatabase(
+    { connectionString: url, poolSize: options.poolSize ?? 10, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000, applicationName: 'supportdesk-test' },
+    createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+  );
+  return {
+    url,
+    name,
+    pool: database.pool,
+    db: database.db,
+    drop: async () => {
+      await database.close();
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(adminUrl: string, text: string): Promise<void> {
+  // Two clones of one template at the same instant can collide (55006); try again briefly.
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(text);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    } finally {
+      await client.end();
+    }
+  }
+}
