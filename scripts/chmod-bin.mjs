@@ -1,3 +1,5 @@
 // tsc does not keep the executable bit; the bin entry needs it.
 import { chmodSync } from 'node:fs';
-chmodSync(new URL('../dist/src/main.js', import.meta.url), 0o755);
+import { fileURLToPath } from 'node:url';
+
+chmodSync(fileURLToPath(new globalThis.URL('../dist/src/main.js', import.meta.url)), 0o755);
