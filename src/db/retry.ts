@@ -1,5 +1,8 @@
+import type { Kysely } from 'kysely';
 import pRetry, { AbortError } from 'p-retry';
+import type { Metrics } from '../observability/metrics.js';
 import { isTransientDbError } from './pg-errors.js';
+import type { DB } from './schema.js';
 
 export interface RetryPolicy {
   retries: number;
@@ -42,4 +45,12 @@ export async function withDbRetry<T>(
       },
     },
   );
+}
+
+/** A read on the pool, retried on transient errors, each retry counted in the metrics. */
+export function readWithRetry<T>(
+  deps: { readonly db: Kysely<DB>; readonly metrics: Metrics },
+  op: (db: Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  return withDbRetry(() => op(deps.db), { onRetry: () => deps.metrics.retried() });
 }

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryService, type HistoryEntry } from '../../src/domains/history/history.service.js';
-import { DomainError } from '../../src/lib/errors.js';
 import { newId } from '../../src/lib/ids.js';
 import { TRUNCATION_MARKER } from '../../src/lib/text.js';
 import { connectTestClient, testDeps, textOf, type TestClient } from '../helpers/app.js';
+import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer, insertInteraction, insertOrder, insertProduct } from '../helpers/fixtures.js';
 
@@ -13,15 +13,6 @@ let history: HistoryService;
 let client: TestClient;
 let sku: string;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DomainError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const setAt = (table: 'orders' | 'refunds' | 'interactions', id: string, ts: string) =>
   sql`UPDATE ${sql.table(table)} SET created_at = ${ts}::timestamptz WHERE id = ${id}`.execute(tdb.db);

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomersService } from '../../src/domains/customers/customers.service.js';
 import { InventoryService } from '../../src/domains/inventory/inventory.service.js';
-import { DomainError } from '../../src/lib/errors.js';
 import { connectTestClient, testDeps, textOf } from '../helpers/app.js';
+import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer, insertProduct } from '../helpers/fixtures.js';
 
@@ -11,15 +11,6 @@ let tdb: TestDatabase;
 let inventory: InventoryService;
 let customers: CustomersService;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DomainError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const INJECTION = "x'); DROP TABLE products; --";
 

@@ -4,9 +4,9 @@ import type { AppDeps } from '../../src/deps.js';
 import { OrdersService } from '../../src/domains/orders/orders.service.js';
 import { TopCustomersService } from '../../src/domains/orders/top-customers.service.js';
 import { cacheTags } from '../../src/lib/cache.js';
-import { DomainError } from '../../src/lib/errors.js';
 import { newId } from '../../src/lib/ids.js';
 import { connectTestClient, testDeps, textOf, type TestClient } from '../helpers/app.js';
+import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer, insertOrder, insertProduct } from '../helpers/fixtures.js';
 
@@ -15,15 +15,6 @@ let deps: AppDeps;
 let orders: OrdersService;
 let sku: string;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DomainError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const newOrder = (customerId: string, cents: number, extra: Partial<Parameters<typeof insertOrder>[1]> = {}) =>
   insertOrder(tdb.db, { customerId, items: [{ sku, quantity: 1, unitPriceCents: cents }], ...extra });

@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
 import { cursorScope } from '../../db/keyset.js';
-import { withDbRetry } from '../../db/retry.js';
+import { readWithRetry } from '../../db/retry.js';
 import type { AppDeps } from '../../deps.js';
 import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
@@ -30,17 +28,13 @@ export interface CustomerSearchResult {
 export class CustomersService {
   constructor(private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'metrics'>) {}
 
-  private read<T>(op: (db: Kysely<DB>) => Promise<T>): Promise<T> {
-    return withDbRetry(() => op(this.deps.db), { onRetry: () => this.deps.metrics.retried() });
-  }
-
   async search(args: { query: string; limit: number; cursor?: string }): Promise<CustomerSearchResult> {
     const query = args.query.trim();
     if (query.length < 2) {
       throw new ValidationError('query: give at least 2 characters of a name or email', 'Use a longer fragment, e.g. "jan" or "@example.com".');
     }
     if (!args.cursor && looksLikeEmail(query)) {
-      const exact = await this.read((db) => findCustomerByEmail(db, query));
+      const exact = await readWithRetry(this.deps, (db) => findCustomerByEmail(db, query));
       if (exact) return { customers: [exact], match: 'exact_email', hasMore: false };
     }
     // The scope hashes the query, so a cursor stays short whatever the query length.
@@ -49,7 +43,7 @@ export class CustomersService {
     if (after && (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'string')) {
       throw new ValidationError('cursor: malformed', 'Omit cursor to start over.');
     }
-    const rows = await this.read((db) =>
+    const rows = await readWithRetry(this.deps, (db) =>
       searchCustomersByFragment(db, {
         fragment: query,
         limit: args.limit + 1,
@@ -72,9 +66,9 @@ export class CustomersService {
       key,
       (c: CustomerWithStats) => [cacheTags.customer(c.id)],
       async () => {
-        const customer = await this.read((db) => (ref.id ? findCustomerById(db, ref.id) : findCustomerByEmail(db, ref.email ?? '')));
+        const customer = await readWithRetry(this.deps, (db) => (ref.id ? findCustomerById(db, ref.id) : findCustomerByEmail(db, ref.email ?? '')));
         if (!customer) throw await this.notFound(ref);
-        const stats = await this.read((db) => customerOrderStats(db, customer.id));
+        const stats = await readWithRetry(this.deps, (db) => customerOrderStats(db, customer.id));
         return { ...customer, ...stats };
       },
     );
@@ -84,7 +78,7 @@ export class CustomersService {
     if (ref.id) {
       return new NotFoundError(`No customer with id ${ref.id}.`, 'Find the customer with search_customers (by name or email) and use the id it returns.');
     }
-    const similar = await this.read((db) => similarEmails(db, ref.email ?? '', 3));
+    const similar = await readWithRetry(this.deps, (db) => similarEmails(db, ref.email ?? '', 3));
     return new NotFoundError(
       `No customer with email ${ref.email}.`,
       similar.length > 0

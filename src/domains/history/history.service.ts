@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
 import { checkWindow, cursorScope, decodeTimeKey } from '../../db/keyset.js';
-import { withDbRetry } from '../../db/retry.js';
-import type { DB } from '../../db/schema.js';
+import { readWithRetry } from '../../db/retry.js';
 import type { AppDeps } from '../../deps.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { encodeCursor, takePage } from '../../lib/pagination.js';
@@ -68,10 +66,6 @@ function toEntry(r: HistoryRow): HistoryEntry {
 export class HistoryService {
   constructor(private readonly deps: Pick<AppDeps, 'db' | 'metrics'>) {}
 
-  private read<T>(op: (db: Kysely<DB>) => Promise<T>): Promise<T> {
-    return withDbRetry(() => op(this.deps.db), { onRetry: () => this.deps.metrics.retried() });
-  }
-
   /** One customer's orders, refunds and interactions, newest first, one page at a time. */
   async timeline(req: HistoryRequest): Promise<HistoryPage> {
     checkWindow(req.since, req.until);
@@ -83,7 +77,7 @@ export class HistoryService {
       if (!isKind(kind) || id === undefined) throw new ValidationError('cursor: malformed', 'Omit cursor to start over.');
       after = { ts, kind, id };
     }
-    const rows = await this.read((db) =>
+    const rows = await readWithRetry(this.deps, (db) =>
       fetchHistory(db, {
         customerId: req.customerId,
         kinds,
@@ -95,7 +89,7 @@ export class HistoryService {
       }),
     );
     // An empty timeline is ambiguous: say so when the customer itself does not exist.
-    if (rows.length === 0 && !(await this.read((db) => customerExists(db, req.customerId)))) {
+    if (rows.length === 0 && !(await readWithRetry(this.deps, (db) => customerExists(db, req.customerId)))) {
       throw new NotFoundError(
         `No customer with id ${req.customerId}.`,
         'Find the customer with search_customers (by name or email) and use the id it returns.',

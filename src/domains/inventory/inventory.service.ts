@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
 import { cursorScope } from '../../db/keyset.js';
-import { withDbRetry } from '../../db/retry.js';
-import type { DB } from '../../db/schema.js';
+import { readWithRetry } from '../../db/retry.js';
 import type { AppDeps } from '../../deps.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, takePage } from '../../lib/pagination.js';
@@ -20,10 +18,6 @@ export interface InventoryResult {
 export class InventoryService {
   constructor(private readonly deps: Pick<AppDeps, 'db' | 'metrics'>) {}
 
-  private read<T>(op: (db: Kysely<DB>) => Promise<T>): Promise<T> {
-    return withDbRetry(() => op(this.deps.db), { onRetry: () => this.deps.metrics.retried() });
-  }
-
   /** Stock by exact SKUs, or by a name fragment (paged): exactly one of the two. */
   async check(args: { skus?: readonly string[]; name?: string; limit: number; cursor?: string }): Promise<InventoryResult> {
     if ((args.skus === undefined) === (args.name === undefined)) {
@@ -36,7 +30,7 @@ export class InventoryService {
     if (cursor) throw new ValidationError('cursor: only name searches are paged', 'Omit cursor: a SKU lookup returns every requested SKU at once.');
     // SKUs are stored upper-case; accept any case and repeated entries.
     const skus = [...new Set(requested.map((s) => s.trim().toUpperCase()))];
-    const products = await this.read((db) => findProductsBySkus(db, skus));
+    const products = await readWithRetry(this.deps, (db) => findProductsBySkus(db, skus));
     const found = new Set(products.map((p) => p.sku));
     const notFound = skus.filter((s) => !found.has(s));
     if (products.length === 0) {
@@ -55,7 +49,7 @@ export class InventoryService {
     if (after && (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'string')) {
       throw new ValidationError('cursor: malformed', 'Omit cursor to start over.');
     }
-    const rows = await this.read((db) =>
+    const rows = await readWithRetry(this.deps, (db) =>
       searchProductsByName(db, { fragment, limit: limit + 1, ...(after ? { after: { name: after[0] as string, sku: after[1] as string } } : {}) }),
     );
     const page = takePage(rows, limit);
