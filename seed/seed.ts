@@ -1,11 +1,8 @@
 import type pg from 'pg';
 import type { SeedSize } from '../src/config.js';
 import { FIXTURE_CUSTOMERS } from './content.js';
-import { seededId } from './sql.js';
-import {
-  insertCustomers, insertCustomerThreads, insertOrderItems, insertOrders, insertOrderThreads, insertProducts, insertRefunds,
-  type Volume,
-} from './statements.js';
+import { insertCustomerThreads, insertOrderThreads } from './history.js';
+import { insertCustomers, insertOrderItems, insertOrders, insertProducts, insertRefunds, seededId, type Volume } from './statements.js';
 
 export type { SeedSize };
 
@@ -37,9 +34,10 @@ function demoCustomer(n: number): { id: string; email: string; name: string } {
 }
 
 /**
- * Customers every seed size contains. Jane has delivered orders with nothing refunded yet
- * (DEMO_ORDERS.janeDelivered*), Seán pays in EUR and has a partly refunded order, Zoë's email is
- * stored in mixed case and her GBP order is refunded in full.
+ * Known customers every seed size contains, with the same ids (cust_00000001...). Jane Doe has
+ * delivered orders with nothing refunded yet; Seán O'Brien has no phone, pays in EUR and has a
+ * partly refunded order; Zoë Ångström's email is stored in mixed case and one GBP order of hers is
+ * refunded in full. Each also has random orders and support history around these.
  */
 export const DEMO_CUSTOMERS = {
   jane: demoCustomer(1),
@@ -47,6 +45,7 @@ export const DEMO_CUSTOMERS = {
   zoe: demoCustomer(3),
 } as const;
 
+/** The fixed orders of the demo customers, named by what they show. */
 export const DEMO_ORDERS = {
   janeDeliveredOld: seededId('ord', 1),
   janeDelivered: seededId('ord', 2),
@@ -69,7 +68,9 @@ const SEEDED_TABLES = ['customers', 'products', 'orders', 'order_items', 'refund
 /**
  * Replaces the domain data with the generated data set of `size`, in one transaction: a failed seed
  * leaves the previous data in place. The same size always produces the same rows; timestamps are
- * offsets back from the time of seeding.
+ * offsets back from the time of seeding. Secondary indexes and foreign keys of the seeded tables
+ * are dropped and rebuilt inside that transaction, so other sessions wait on the tables until it
+ * commits (seconds for demo and small, a couple of minutes for large).
  */
 export async function seedDatabase(pool: pg.Pool, size: SeedSize, log?: SeedLog): Promise<SeedResult> {
   const started = performance.now();

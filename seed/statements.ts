@@ -1,18 +1,75 @@
 import * as content from './content.js';
 import { FIXTURE_CUSTOMERS, FIXTURE_ORDERS } from './content.js';
-import {
-  below, DAY_SECONDS, fillTemplate, floatArray, fraction, intArray, pickText, pickWeighted, pickWeightedInt, publicId,
-  secondsAgo, textArray,
-} from './sql.js';
 
 /**
- * The INSERT ... SELECT statements that generate the demo data set-based inside PostgreSQL. Each
- * attribute is a pure function of a row number (customer c, order j, order line l, product p), so
- * statements can recompute what another one produced instead of reading it back.
+ * The INSERT ... SELECT statements that generate the demo data set-based inside PostgreSQL, and the
+ * building blocks they share. Each attribute is a pure function of a row number (customer c, order
+ * j, order line l, product p) and a per-attribute salt, hashed: no random(), so the data is the same
+ * on every run whatever the plan, and statements can recompute what another one produced instead of
+ * reading it back. Inputs are our own constants and SQL fragments, never user input.
  *
  * "OFFSET 0" keeps a subquery from being flattened into its parent: PostgreSQL would otherwise paste
  * a column's whole expression into every place that uses it and evaluate it again each time.
  */
+
+// ---- deterministic building blocks ----------------------------------------------------------
+
+const quote = (text: string | null): string => (text === null ? 'NULL' : `'${text.replaceAll("'", "''")}'`);
+
+export const textArray = (items: ReadonlyArray<string | null>): string => `(ARRAY[${items.map(quote).join(',')}]::text[])`;
+
+const intArray = (items: readonly number[]): string => `(ARRAY[${items.map((n) => Math.trunc(n)).join(',')}]::int8[])`;
+
+const floatArray = (items: readonly number[]): string => `(ARRAY[${items.join(',')}]::float8[])`;
+
+/** Non-negative 31-bit hash of the integer expression `n`, independent for each salt. */
+const hash = (n: string, salt: number): string => `(hashint8extended((${n})::int8, ${salt}) & 2147483647)`;
+
+/** Integer in [0, k). `k` may be an SQL expression. */
+export const below = (n: string, salt: number, k: number | string): string => `(${hash(n, salt)} % (${k}))`;
+
+/** Number in [0, 1). */
+export const fraction = (n: string, salt: number): string => `(${hash(n, salt)}::float8 / 2147483648.0)`;
+
+/** One of `items`, uniformly. */
+export const pickText = (items: readonly string[], n: string, salt: number): string =>
+  `${textArray(items)}[1 + ${below(n, salt, items.length)}]`;
+
+/** One of the keys of `weights`, with probability proportional to its weight (weights are small integers). */
+export const pickWeighted = (weights: Readonly<Record<string, number>>, n: string, salt: number): string => {
+  // Indexing an int8 array is constant-time; indexing a text array walks it. So map the hash to a
+  // position in the short array of keys through an int8 array with one entry per unit of weight.
+  const keys = Object.keys(weights);
+  const positions = expandWeights(keys.map((key, i) => [i + 1, weights[key] ?? 0] as const));
+  return `${textArray(keys)}[${intArray(positions)}[1 + ${below(n, salt, positions.length)}]]`;
+};
+
+/** One of the numbers, with probability proportional to its weight. */
+const pickWeightedInt = (weights: ReadonlyArray<readonly [value: number, weight: number]>, n: string, salt: number): string => {
+  const values = expandWeights(weights);
+  return `${intArray(values)}[1 + ${below(n, salt, values.length)}]`;
+};
+
+function expandWeights<T>(weights: ReadonlyArray<readonly [T, number]>): T[] {
+  return weights.flatMap(([value, weight]) => Array.from({ length: weight }, () => value));
+}
+
+/** `prefix_` + the row number in hex, zero-padded to 8 digits: lexical order is numeric order. */
+export const publicId = (prefix: string, n: string): string => `('${prefix}_' || lpad(to_hex(${n}), 8, '0'))`;
+
+/** The id publicId builds for row number n, computed in JavaScript. */
+export const seededId = (prefix: string, n: number): string => `${prefix}_${n.toString(16).padStart(8, '0')}`;
+
+const DAY_SECONDS = 86_400;
+
+/** The moment `seconds` before now(); now() is fixed for the whole seeding transaction. */
+const secondsAgo = (seconds: string): string => `(now() - (${seconds}) * interval '1 second')`;
+
+/** Replaces the {placeholders} of a template expression with SQL expressions. */
+export const fillTemplate = (template: string, values: Readonly<Record<string, string>>): string =>
+  Object.entries(values).reduce((body, [name, value]) => `replace(${body}, '{${name}}', ${value})`, template);
+
+// ---- volumes and salts -------------------------------------------------------------------------
 
 export interface Volume {
   readonly customers: number;
@@ -23,10 +80,10 @@ export interface Volume {
   readonly customerThreadsPerMille: number;
 }
 
-export const PRODUCT_COUNT = 500;
+const PRODUCT_COUNT = 500;
 const HISTORY_DAYS = 730;
 
-/** Distinct salts keep the hashes of different attributes independent of each other. */
+/** Distinct salts keep the hashes of different attributes independent of each other (history.ts uses 60 and up). */
 const SALT = {
   wholeName: 1, firstName: 2, lastName: 3, pickWholeName: 4, emailFormat: 5, emailDomain: 6, plusTag: 7,
   phoneKind: 8, phoneDigits: 9, tier: 10, customerStatus: 11, customerAge: 12, customerVersion: 13, customerUpdated: 14,
@@ -34,11 +91,9 @@ const SALT = {
   orderCustomer: 30, orderAge: 31, orderStatus: 32, currency: 33, orderUpdated: 34, lineCount: 35, lineProduct: 36,
   lineQuantity: 37, refund: 38, refundFull: 39, refundShare: 40,
   refundSplit: 50, refundReason: 51, refundNote: 52, refundHasNote: 53, refundTime: 54,
-  orderThread: 60, customerThread: 61, channel: 62, agent: 63, answered: 64, noted: 65, inboundTemplate: 66,
-  replyTemplate: 67, noteTemplate: 68, inboundDelay: 69, replyDelay: 70, noteDelay: 71,
 } as const;
 
-const isFixture = (n: string, fixtures: readonly unknown[]): string => `${n} <= ${fixtures.length}`;
+export const isFixture = (n: string, fixtures: readonly unknown[]): string => `${n} <= ${fixtures.length}`;
 
 // ---- customers --------------------------------------------------------------------------------
 
@@ -168,9 +223,9 @@ function orderStatus(j: string, ageSeconds: string): string {
   const fixtureStatuses = textArray(FIXTURE_ORDERS.map((o) => o.status));
   const pick = (weights: Record<string, number>) => pickWeighted(weights, j, SALT.orderStatus);
   return `CASE WHEN ${isFixture(j, FIXTURE_ORDERS)} THEN ${fixtureStatuses}[${j}]
-    WHEN ${ageSeconds} < ${DAY_SECONDS} THEN ${pick({ pending: 35, paid: 30, processing: 27, cancelled: 8 })}
-    WHEN ${ageSeconds} < ${4 * DAY_SECONDS} THEN ${pick({ paid: 10, processing: 35, shipped: 48, cancelled: 7 })}
-    WHEN ${ageSeconds} < ${14 * DAY_SECONDS} THEN ${pick({ processing: 5, shipped: 45, delivered: 44, cancelled: 6 })}
+    WHEN ${ageSeconds} < ${2 * DAY_SECONDS} THEN ${pick({ pending: 30, paid: 30, processing: 32, cancelled: 8 })}
+    WHEN ${ageSeconds} < ${6 * DAY_SECONDS} THEN ${pick({ paid: 8, processing: 30, shipped: 55, cancelled: 7 })}
+    WHEN ${ageSeconds} < ${16 * DAY_SECONDS} THEN ${pick({ processing: 4, shipped: 40, delivered: 50, cancelled: 6 })}
     ELSE ${pick({ shipped: 1, delivered: 93, cancelled: 6 })} END`;
 }
 
@@ -188,7 +243,7 @@ const orderVersion = (status: string): string =>
   `CASE ${status} WHEN 'pending' THEN 1 WHEN 'paid' THEN 2 WHEN 'processing' THEN 3 WHEN 'shipped' THEN 4 WHEN 'delivered' THEN 5 ELSE 2 END`;
 
 /** Orders 1..v.orders (those matching `where`, an expression of j) with everything but money. */
-function orderRows(v: Volume, where = 'true'): string {
+export function orderRows(v: Volume, where = 'true'): string {
   return `
   SELECT j, c, ${publicId('ord', 'j')} AS id, ${publicId('cust', 'c')} AS customer_id, status, currency, created_at,
     ${orderUpdatedAt('j', 'status', 'created_at')} AS updated_at, ${orderVersion('status')} AS version
@@ -262,70 +317,4 @@ FROM (
 ) AS o
 CROSS JOIN LATERAL (SELECT CASE WHEN o.refunded_cents >= 2 AND ${below('o.r', SALT.refundSplit, 5)} = 0 THEN 2 ELSE 1 END AS parts) AS split
 CROSS JOIN LATERAL generate_series(1, split.parts) AS k`;
-}
-
-// ---- interactions -----------------------------------------------------------------------------
-
-/**
- * Threads of up to three messages: the customer's inbound message, usually an agent's reply, and
- * sometimes an internal note. `threads` yields: n (thread number), customer_id, order_id, first
- * (first name), started (a timestamp the thread follows), inbound and reply (templates).
- * Interaction ids are idBase + 3n + message number.
- */
-function insertThreads(threads: string, idBase: number): string {
-  const key = `(${idBase} + t.n)`;
-  const delay = (fromHours: number, toHours: number, salt: number) =>
-    `(${fromHours * 3600} + ${(toHours - fromHours) * 3600} * ${fraction(key, salt)}) * interval '1 second'`;
-  // Each message waits for its predecessor but stays within the time between `started` and now.
-  const inboundDelay = delay(1, 480, SALT.inboundDelay);
-  const replyDelay = `${inboundDelay} + ${delay(0.5, 48, SALT.replyDelay)}`;
-  const noteDelay = `${replyDelay} + ${delay(0.2, 10, SALT.noteDelay)}`;
-  const at = (delaySum: string, shareOfSpan: number) => `t.started + least(${delaySum}, (now() - t.started) * ${shareOfSpan})`;
-  const body = fillTemplate(
-    `CASE m WHEN 0 THEN t.inbound WHEN 1 THEN t.reply ELSE ${pickText(content.INTERNAL_NOTES, key, SALT.noteTemplate)} END`,
-    { first: 't.first', order: "coalesce(t.order_id, 'your order')", agent: 't.agent' },
-  );
-  return `
-INSERT INTO interactions (id, customer_id, order_id, channel, direction, body, agent, created_at)
-SELECT ${publicId('int', `${idBase} + 3 * t.n + m`)}, t.customer_id, t.order_id,
-  CASE m WHEN 2 THEN 'note' ELSE t.channel END,
-  (ARRAY['inbound', 'outbound', 'internal'])[m + 1],
-  ${body},
-  CASE WHEN m = 0 AND NOT t.answered THEN NULL ELSE t.agent END,
-  CASE m WHEN 0 THEN ${at(inboundDelay, 0.25)} WHEN 1 THEN ${at(replyDelay, 0.5)} ELSE ${at(noteDelay, 0.75)} END
-FROM (
-  SELECT thread.*, channel, ${pickText(content.AGENTS, `${idBase} + n`, SALT.agent)} AS agent,
-    channel = 'phone' OR ${below(`${idBase} + n`, SALT.answered, 100)} < 80 AS answered,
-    ${below(`${idBase} + n`, SALT.noted, 100)} < 35 AS noted
-  FROM (${threads}) AS thread
-  CROSS JOIN LATERAL (SELECT ${pickWeighted({ email: 55, chat: 30, phone: 15 }, `${idBase} + n`, SALT.channel)} AS channel) AS how
-  OFFSET 0
-) AS t
-CROSS JOIN LATERAL generate_series(0, 2) AS m
-WHERE m = 0 OR (m = 1 AND t.answered) OR (m = 2 AND t.noted)`;
-}
-
-export function insertOrderThreads(v: Volume): string {
-  const selected = `${isFixture('j', FIXTURE_ORDERS)} OR ${below('j', SALT.orderThread, 1000)} < ${v.orderThreadsPerMille}`;
-  const inbound = `CASE WHEN o.status = 'delivered' THEN ${pickText(content.INBOUND_DELIVERY_PROBLEMS, 'o.j', SALT.inboundTemplate)}
-    ELSE ${pickText(content.INBOUND_ORDER_QUESTIONS, 'o.j', SALT.inboundTemplate)} END`;
-  const threads = `
-    SELECT o.j AS n, o.customer_id, o.id AS order_id, split_part(cu.name, ' ', 1) AS first, o.created_at AS started,
-      ${inbound} AS inbound, ${pickText(content.OUTBOUND_ORDER_REPLIES, 'o.j', SALT.replyTemplate)} AS reply
-    FROM (${orderRows(v, selected)}) AS o
-    JOIN customers AS cu ON cu.id = o.customer_id`;
-  return insertThreads(threads, 0);
-}
-
-export function insertCustomerThreads(v: Volume): string {
-  const selected = `${isFixture('c', FIXTURE_CUSTOMERS)} OR ${below('c', SALT.customerThread, 1000)} < ${v.customerThreadsPerMille}`;
-  const threads = `
-    SELECT c AS n, cu.id AS customer_id, NULL::text AS order_id, split_part(cu.name, ' ', 1) AS first, cu.created_at AS started,
-      ${pickText(content.INBOUND_GENERAL, 'c', SALT.inboundTemplate)} AS inbound,
-      ${pickText(content.OUTBOUND_GENERAL_REPLIES, 'c', SALT.replyTemplate)} AS reply
-    FROM generate_series(1, ${v.customers}) AS c
-    JOIN customers AS cu ON cu.id = ${publicId('cust', 'c')}
-    WHERE ${selected}`;
-  // Above every order-thread id (3 * orders + 2).
-  return insertThreads(threads, 3 * (v.orders + 1));
 }
