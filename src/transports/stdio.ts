@@ -2,12 +2,16 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { AppDeps } from '../deps.js';
 import { buildServer } from '../server.js';
 
-export const CONNECT_HINT = [
-  'supportdesk-mcp speaks the Model Context Protocol on stdin/stdout; it is meant to be started by an MCP client.',
-  'Claude Desktop: add to claude_desktop_config.json under "mcpServers":',
-  '  "supportdesk": { "command": "npx", "args": ["supportdesk-mcp"], "env": { "SUPPORTDESK_ROLE": "agent" } }',
-  'Try it: npx @modelcontextprotocol/inspector npx supportdesk-mcp   (Ctrl-C or Ctrl-D to quit)',
-].join('\n');
+/** What to tell a person who started the server in a terminal: how a client should start it instead. */
+export function connectHint(entry: string): string {
+  const snippet = JSON.stringify({ command: 'node', args: [entry], env: { SUPPORTDESK_ROLE: 'agent' } });
+  return [
+    'supportdesk-mcp speaks the Model Context Protocol on stdin/stdout; an MCP client should start it.',
+    `Claude Desktop: in claude_desktop_config.json, "mcpServers": { "supportdesk": ${snippet} }`,
+    `Try it: npx @modelcontextprotocol/inspector node ${entry}`,
+    'Waiting for a client on stdin (Ctrl-D or Ctrl-C to quit).',
+  ].join('\n');
+}
 
 /**
  * Serves MCP over this process's stdin/stdout. Resolves with a function that closes the
@@ -19,6 +23,6 @@ export async function serveStdio(deps: AppDeps, onEnd: () => void): Promise<() =
   process.stdin.once('end', onEnd);
   process.stdin.once('close', onEnd);
   await server.connect(transport);
-  if (process.stdin.isTTY) process.stderr.write(`${CONNECT_HINT}\n`);
+  if (process.stdin.isTTY) process.stderr.write(`${connectHint(process.argv[1] ?? 'dist/src/main.js')}\n`);
   return () => server.close();
 }

@@ -1,0 +1,173 @@
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createLogger } from '../src/observability/logger.js';
+import { type BenchSize, prepareBenchDatabase } from './database.js';
+import { Cleanup, Phases, say } from './lifecycle.js';
+import { startPeer } from './peer.js';
+import { type BenchResults, checkTargets, renderMarkdown, type WorkloadResult, writeResults } from './report.js';
+import { sampleArgumentPools } from './samples.js';
+import { REFUNDABLE_STATUSES } from './sql-floor.js';
+import type { StdioTarget } from './stdio-target.js';
+import { measureColdStart, measureProtocolFloor, measureWorkload, type SuiteOptions } from './suite.js';
+import { peakRssMiB, startNoopServer, startOurServer } from './targets.js';
+import { buildWorkloads, type Workload } from './workloads.js';
+
+/**
+ * `npm run bench -- --size small|large [--calls N] [--tp-calls N] [--repeats N] [--warmup N]
+ * [--budget-s S] [--workloads W1,W3]`: our built server, the SQL floor, the protocol floor and the
+ * peer, measured in one run; Markdown and JSON to bench/results/. --budget-s caps the time of each
+ * workload (default 60 s), so a run takes at most about 7 × that plus seeding.
+ */
+
+const USAGE = 'usage: npm run bench -- [--size small|large] [--calls N] [--tp-calls N] [--repeats N] [--warmup N] [--budget-s S] [--workloads W1,W2,...]';
+
+function parseOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      size: { type: 'string', default: 'small' },
+      calls: { type: 'string', default: '2000' },
+      'tp-calls': { type: 'string', default: '1000' },
+      repeats: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '200' },
+      'budget-s': { type: 'string', default: '60' },
+      workloads: { type: 'string', default: 'W1,W2,W3,W4,W5,W6' },
+    },
+  });
+  const int = (name: string, v: string, min: number, max: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name}: expected an integer ${min}-${max}, got "${v}"\n${USAGE}`);
+    return n;
+  };
+  if (values.size !== 'small' && values.size !== 'large') throw new Error(`--size: expected small or large, got "${values.size}"\n${USAGE}`);
+  const suite: SuiteOptions = {
+    calls: int('calls', values.calls, 1, 1_000_000),
+    throughputCalls: int('tp-calls', values['tp-calls'], 1, 1_000_000),
+    repeats: int('repeats', values.repeats, 1, 9),
+    warmup: int('warmup', values.warmup, 0, 100_000),
+    inFlight: [1, 16, 64],
+    // With large seeding for about two minutes, 60 s per workload keeps a large run near 10 minutes on two cores.
+    workloadBudgetMs: int('budget-s', values['budget-s'], 5, 3600) * 1000,
+  };
+  return { size: values.size as BenchSize, workloads: new Set(values.workloads.split(',').map((s) => s.trim().toUpperCase())), suite };
+}
+
+/** Operations one target may run in a workload: the argument pools are sampled to cover them. */
+const opsPerTarget = (s: SuiteOptions) => s.warmup + s.repeats * s.calls + s.repeats * s.inFlight.length * s.throughputCalls;
+
+async function measureWorkloads(
+  workloads: Workload[],
+  targets: { server: StdioTarget; peer: StdioTarget; floorClient: pg.ClientBase },
+  suite: SuiteOptions,
+  phases: Phases,
+  notes: string[],
+): Promise<WorkloadResult[]> {
+  const results: WorkloadResult[] = [];
+  for (const w of workloads) {
+    const base = { id: w.id, title: w.title, callsPerOp: w.callsPerOp, distinctArgs: w.distinctArgs };
+    const missing = w.requiredTools.filter((t) => !targets.server.tools.has(t));
+    if (missing.length > 0 || w.distinctArgs === 0) {
+      const skipped = missing.length > 0 ? `tool not registered: ${missing.join(', ')}` : 'no arguments could be sampled from the database';
+      say(`${w.id} skipped: ${skipped}`);
+      results.push({ ...base, skipped });
+      continue;
+    }
+    const figures = await phases.run(`${w.id} ${w.title}`, () => measureWorkload(w, targets, suite));
+    results.push({ ...base, figures });
+    say(`${w.id}: p50 server ${figures.server.latency.p50.toFixed(3)} ms, floor ${figures.floor.latency.p50.toFixed(3)} ms, peer ${figures.peer?.latency.p50.toFixed(3) ?? '–'} ms`);
+    if (w.distinctArgs > 1 && w.distinctArgs < opsPerTarget(suite)) {
+      notes.push(
+        `${w.id}: ${w.distinctArgs} distinct argument sets for up to ${opsPerTarget(suite)} operations per target: the pool wraps, so later ` +
+          'operations repeat arguments (get_customer and get_order may then answer from the server cache within its TTL).',
+      );
+    }
+  }
+  return results;
+}
+
+function environment(postgres: string, database: string, loadAtStart: number[]): BenchResults['environment'] {
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model.trim() ?? '?',
+    postgres,
+    database,
+    loadAverage: { start: loadAtStart, end: os.loadavg() },
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const cleanup = new Cleanup();
+  cleanup.onInterrupt();
+  const phases = new Phases();
+  const startedAt = new Date().toISOString();
+  const loadAtStart = os.loadavg();
+  const notes: string[] = [];
+  try {
+    const db = await phases.run(`database (${opts.size})`, () => prepareBenchDatabase(opts.size, createLogger('warn'), say));
+    cleanup.add(() => db.close());
+    say(db.note);
+    notes.push(db.reused ? `Bench database reused, not re-seeded (earlier runs' W6 writes included): ${db.note}` : `Bench database ${db.note}`);
+
+    const floorClient = new pg.Client({ connectionString: db.url, application_name: 'supportdesk-bench-floor' });
+    await floorClient.connect();
+    cleanup.add(() => floorClient.end());
+    const postgres = (await floorClient.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
+    const pools = await phases.run('sample arguments', () => sampleArgumentPools(floorClient, Math.min(opsPerTarget(opts.suite), 50_000), REFUNDABLE_STATUSES));
+    const workloads = buildWorkloads(pools, String(Date.now() % 10_000).padStart(4, '0')).filter((w) => opts.workloads.has(w.id));
+    const firstEmail = pools.emails[0] ?? 'nobody@example.com';
+
+    const coldStart = await phases.run('cold start (3 fresh processes each)', async () => ({
+      server: await measureColdStart(3, () => startOurServer(db.url), (t) => t.call('get_customer', { email: firstEmail })),
+      noop: await measureColdStart(3, startNoopServer, (t) => t.call('noop', {})),
+      peer: await measureColdStart(3, () => startPeer(db.url), (t) => t.call('query', { sql: 'SELECT 1' })),
+    }));
+
+    const server = await startOurServer(db.url);
+    cleanup.add(() => server.close());
+    const noop = await startNoopServer();
+    cleanup.add(() => noop.close());
+    const peer = await startPeer(db.url);
+    cleanup.add(() => peer.close());
+
+    const protocolFloor = await phases.run('protocol floor', () => measureProtocolFloor(noop, opts.suite));
+    const results = await measureWorkloads(workloads, { server, peer, floorClient }, opts.suite, phases, notes);
+    const rss = { server: await peakRssMiB(server), noop: await peakRssMiB(noop), peer: await peakRssMiB(peer) };
+
+    notes.push('Server: the built dist/src/main.js with DATABASE_URL, SUPPORTDESK_ROLE=supervisor, SUPPORTDESK_LOG_LEVEL=warn, default pool and cache settings.');
+    notes.push(
+      'Peer: @modelcontextprotocol/server-postgres 0.6.2 (MCP SDK 1.0.1), `query` tool; one statement per operation returning the same data ' +
+        '(values inlined as escaped literals), run by the peer inside BEGIN READ ONLY. It cannot write: no W6.',
+    );
+    notes.push('W5 sends the same arguments every time: after the first call our server answers from its cache (TTL 30 s); the floor and the peer run the aggregate each time.');
+    if (Math.max(loadAtStart[0] ?? 0, os.loadavg()[0] ?? 0) > os.cpus().length / 2) {
+      notes.push('The machine was busy with other work during the run (see load average): absolute figures are inflated and noisy; compare ratios within this run.');
+    }
+    const report: BenchResults = {
+      startedAt,
+      size: opts.size,
+      options: { ...opts.suite, workloadBudgetS: opts.suite.workloadBudgetMs / 1000 },
+      environment: environment(postgres, `${db.name} via ${db.source}`, loadAtStart),
+      phases: phases.timings,
+      coldStart,
+      peakRssMiB: rss,
+      protocolFloor,
+      workloads: results,
+      notes,
+    };
+    const checks = checkTargets(report);
+    const markdown = renderMarkdown(report, checks);
+    console.log(`\n${markdown}`);
+    say(`written ${(await writeResults(report, checks, markdown)).join(' and ')}`);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
