@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import {
-  CUSTOMER_BY_EMAIL_SQL,
+  CUSTOMER_WITH_STATS_BY_EMAIL_SQL,
   HISTORY_SQL,
   historyParams,
   ORDER_DETAIL_SQL,
@@ -57,13 +57,9 @@ export function inlineParams(text: string, params: readonly SqlValue[]): string 
 
 const likePattern = (fragment: string) => `%${fragment.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** get_customer {email} as one statement: the customer row with its per-currency order stats. */
+/** get_customer {email}: the same single statement the server runs. */
 export function peerGetCustomerByEmail(email: string): string {
-  const stats =
-    `(SELECT coalesce(json_agg(s ORDER BY s.currency), '[]') FROM (` +
-    `SELECT currency, count(*)::int AS orders, coalesce(sum(total_cents - refunded_cents) FILTER (WHERE status <> 'cancelled'), 0)::bigint AS net_cents, ` +
-    `max(created_at) AS last_at FROM orders WHERE orders.customer_id = customers.id GROUP BY currency) s) AS stats`;
-  return inlineParams(CUSTOMER_BY_EMAIL_SQL.replace(' from "customers"', `, ${stats} from "customers"`), [email.toLowerCase()]);
+  return inlineParams(CUSTOMER_WITH_STATS_BY_EMAIL_SQL, [email.toLowerCase()]);
 }
 
 export function peerSearchCustomers(fragment: string, limit = 20): string {

@@ -1,4 +1,7 @@
+import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
+import type { DB } from '../src/db/schema.js';
+import { customerWithStatsQuery } from '../src/domains/customers/customers.repo.js';
 import { newId } from '../src/lib/ids.js';
 
 /**
@@ -12,14 +15,14 @@ type Client = pg.ClientBase;
 
 const CUSTOMER_COLUMNS = `"id", "name", "email", "phone", "tier", "status", "created_at", "updated_at", "version"`;
 
-/** customers.repo findCustomerByEmail */
-export const CUSTOMER_BY_EMAIL_SQL = `select ${CUSTOMER_COLUMNS} from "customers" where lower(email) = $1`;
+/** Compiles repo queries to their SQL text; never connects. */
+const compiler = new Kysely<DB>({
+  dialect: new PostgresDialect({ pool: async () => Promise.reject(new Error('the bench compiles repo queries only')) }),
+});
 
-/** customers.repo customerOrderStats */
-export const CUSTOMER_STATS_SQL =
-  `select "currency", count(*)::int as "orders", ` +
-  `coalesce(sum(total_cents - refunded_cents) FILTER (WHERE status <> 'cancelled'), 0)::bigint as "net_cents", ` +
-  `max(created_at) as "last_at" from "orders" where "customer_id" = $1 group by "currency" order by "currency"`;
+/** customers.repo customerWithStatsQuery, by email ($1 = lower-case email) and by id ($1 = id), compiled from the repo itself. */
+export const CUSTOMER_WITH_STATS_BY_EMAIL_SQL = customerWithStatsQuery(compiler, { email: 'x' }).compile().sql;
+export const CUSTOMER_WITH_STATS_BY_ID_SQL = customerWithStatsQuery(compiler, { id: 'x' }).compile().sql;
 
 /** customers.repo searchCustomersByFragment (first page) */
 export const SEARCH_CUSTOMERS_SQL =
@@ -88,12 +91,10 @@ export const historyParams = (customerId: string, limit: number) => {
 
 const likePattern = (fragment: string) => `%${fragment.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** get_customer {email}: the customer row, then its order stats (two round trips, as the service does). */
+/** get_customer {email}: the customer row with its order stats, one statement as the service runs it. */
 export async function floorGetCustomerByEmail(client: Client, email: string): Promise<void> {
-  const { rows } = await client.query<{ id: string }>(CUSTOMER_BY_EMAIL_SQL, [email.toLowerCase()]);
-  const customer = rows[0];
-  if (!customer) throw new Error(`floor: no customer with email ${email}`);
-  await client.query(CUSTOMER_STATS_SQL, [customer.id]);
+  const { rows } = await client.query<{ id: string }>(CUSTOMER_WITH_STATS_BY_EMAIL_SQL, [email.toLowerCase()]);
+  if (!rows[0]) throw new Error(`floor: no customer with email ${email}`);
 }
 
 /** search_customers {query: fragment} with the default limit 20 (fetches 21 to know has_more). */
@@ -118,8 +119,6 @@ export async function floorCustomerHistory(client: Client, customerId: string, l
 }
 
 const CONTACT_COLUMNS = `"id", "name", "email", "phone", "tier", "status", "updated_at", "version"`;
-/** customers.repo findCustomerById */
-export const CUSTOMER_BY_ID_SQL = `select ${CUSTOMER_COLUMNS} from "customers" where "id" = $1`;
 /** customer-updates.repo lockCustomer */
 export const LOCK_CUSTOMER_SQL = `select ${CONTACT_COLUMNS} from "customers" where "id" = $1 for update`;
 /** customer-updates.repo updateCustomerIfVersion, phone only */
@@ -147,10 +146,9 @@ export async function inTransaction<T>(client: Client, work: () => Promise<T>): 
 
 /** get_customer {id} then update_customer {phone} with the version read, as the write mix does. */
 export async function floorUpdateCustomerPhone(client: Client, customerId: string, phone: string, requestId: string): Promise<void> {
-  const { rows } = await client.query<{ version: number; phone: string | null }>(CUSTOMER_BY_ID_SQL, [customerId]);
+  const { rows } = await client.query<{ version: number; phone: string | null }>(CUSTOMER_WITH_STATS_BY_ID_SQL, [customerId]);
   const read = rows[0];
   if (!read) throw new Error(`floor: no customer ${customerId}`);
-  await client.query(CUSTOMER_STATS_SQL, [customerId]);
   await inTransaction(client, async () => {
     const locked = (await client.query<{ version: number; phone: string | null }>(LOCK_CUSTOMER_SQL, [customerId])).rows[0];
     if (!locked || locked.version !== read.version) throw new Error(`floor: customer ${customerId} changed meanwhile`);

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import pRetry, { AbortError } from 'p-retry';
 import type { Metrics } from '../observability/metrics.js';
@@ -23,25 +24,35 @@ export async function withDbRetry<T>(
   operation: (attempt: number) => Promise<T>,
   options: { policy?: RetryPolicy; signal?: AbortSignal; onRetry?: (err: Error, attempt: number) => void } = {},
 ): Promise<T> {
+  // Fast path: the first attempt runs bare; p-retry's machinery is only set up after a transient failure.
+  const started = performance.now();
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  try {
+    return await operation(1);
+  } catch (err) {
+    if (!isTransientDbError(err) || policy.retries < 1 || options.signal?.aborted) throw err;
+    options.onRetry?.(err as Error, 1);
+  }
+  await setTimeout(Math.min(policy.maxTimeoutMs, policy.minTimeoutMs * (1 + Math.random())), undefined, options.signal ? { signal: options.signal } : {});
+  const remainingMs = Math.max(0, policy.maxRetryTimeMs - (performance.now() - started));
   return pRetry(
     async (attempt) => {
       try {
-        return await operation(attempt);
+        return await operation(attempt + 1);
       } catch (err) {
         if (!isTransientDbError(err)) throw new AbortError(err as Error);
         throw err;
       }
     },
     {
-      retries: policy.retries,
-      minTimeout: policy.minTimeoutMs,
+      retries: policy.retries - 1,
+      minTimeout: policy.minTimeoutMs * 2,
       maxTimeout: policy.maxTimeoutMs,
-      maxRetryTime: policy.maxRetryTimeMs,
+      maxRetryTime: remainingMs,
       randomize: true,
       ...(options.signal ? { signal: options.signal } : {}),
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        if (retriesLeft > 0) options.onRetry?.(error, attemptNumber);
+        if (retriesLeft > 0) options.onRetry?.(error, attemptNumber + 1);
       },
     },
   );

@@ -4,10 +4,11 @@ export interface Money {
   currency: string;
 }
 
+/** 123456, 'USD' -> '1,234.56 USD'. Hand-rolled: toLocaleString costs more than the rest of a small tool call. */
 export function formatMoney(cents: number, currency: string): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
-  const major = Math.floor(abs / 100).toLocaleString('en-US');
+  const major = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const minor = String(abs % 100).padStart(2, '0');
   return `${sign}${major}.${minor} ${currency}`;
 }

@@ -64,19 +64,28 @@ export function registerTool(server: McpServer, deps: AppDeps, def: ToolDefiniti
     (args: unknown, extra: { signal: AbortSignal }): Promise<CallToolResult> =>
       deps.inflight.run(async () => {
         const requestId = randomUUID();
-        const log = deps.log.child({ tool: def.name, requestId });
+        // A child logger per call is cheap but not free: build it only when something is logged.
+        let child: Logger | undefined;
+        const ctx: ToolContext = {
+          deps,
+          requestId,
+          signal: extra.signal,
+          get log() {
+            return (child ??= deps.log.child({ tool: def.name, requestId }));
+          },
+        };
         const started = performance.now();
         let isError = false;
         try {
-          const out = await def.handler(args as never, { deps, requestId, signal: extra.signal, log });
+          const out = await def.handler(args as never, ctx);
           return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
         } catch (err) {
           isError = true;
-          return toolError(err, requestId, log);
+          return toolError(err, requestId, ctx.log);
         } finally {
           const ms = performance.now() - started;
           deps.metrics.recordCall(def.name, ms, isError);
-          if (log.isLevelEnabled('debug')) log.debug({ ms: Math.round(ms * 100) / 100, isError }, 'tool call');
+          if (deps.log.isLevelEnabled('debug')) ctx.log.debug({ ms: Math.round(ms * 100) / 100, isError }, 'tool call');
         }
       }),
   );

@@ -66,31 +66,37 @@ export async function similarEmails(db: Kysely<DB>, email: string, limit = 3): P
   return rows.map((r) => r.email);
 }
 
-export interface CustomerStats {
-  order_count: number;
-  lifetime_value: { currency: string; cents: number }[];
-  last_order_at: Date | null;
+
+/**
+ * Order count and lifetime value (paid amounts net of refunds, cancelled orders excluded) per
+ * currency, as one JSON column computed beside the customer row: one round trip per lookup.
+ */
+const orderStatsColumn = sql<{ currency: string; orders: number; net_cents: number; last_at: string }[]>`(
+  SELECT coalesce(json_agg(json_build_object('currency', g.currency, 'orders', g.orders, 'net_cents', g.net_cents, 'last_at', g.last_at)
+    ORDER BY g.currency), '[]')
+  FROM (
+    SELECT currency, count(*)::int AS orders,
+      coalesce(sum(total_cents - refunded_cents) FILTER (WHERE status <> 'cancelled'), 0)::bigint AS net_cents,
+      max(created_at) AS last_at
+    FROM orders WHERE customer_id = customers.id GROUP BY currency
+  ) AS g)`;
+
+/** One customer by id or by email (any letter case), with its order statistics. */
+export function customerWithStatsQuery(db: Kysely<DB>, ref: { id: string } | { email: string }) {
+  const q = db.selectFrom('customers').select([...customerColumns, orderStatsColumn.as('order_stats')]);
+  return 'id' in ref ? q.where('id', '=', ref.id) : q.where(sql<string>`lower(email)`, '=', ref.email.toLowerCase());
 }
 
-/** Order count and lifetime value (paid amounts net of refunds, cancelled orders excluded), per currency. */
-export async function customerOrderStats(db: Kysely<DB>, customerId: string): Promise<CustomerStats> {
-  const rows = await db
-    .selectFrom('orders')
-    .select([
-      'currency',
-      sql<number>`count(*)::int`.as('orders'),
-      sql<number>`coalesce(sum(total_cents - refunded_cents) FILTER (WHERE status <> 'cancelled'), 0)::bigint`.as('net_cents'),
-      sql<Date>`max(created_at)`.as('last_at'),
-    ])
-    .where('customer_id', '=', customerId)
-    .groupBy('currency')
-    .orderBy('currency')
-    .execute();
-  let last: Date | null = null;
-  for (const r of rows) if (!last || r.last_at > last) last = r.last_at;
+export async function findCustomerWithStats(db: Kysely<DB>, ref: { id: string } | { email: string }) {
+  const row = await customerWithStatsQuery(db, ref).executeTakeFirst();
+  if (!row) return undefined;
+  const { order_stats: stats, ...customer } = row;
+  let last: string | null = null;
+  for (const g of stats) if (last === null || Date.parse(g.last_at) > Date.parse(last)) last = g.last_at;
   return {
-    order_count: rows.reduce((n, r) => n + r.orders, 0),
-    lifetime_value: rows.map((r) => ({ currency: r.currency, cents: r.net_cents })),
-    last_order_at: last,
+    ...customer,
+    order_count: stats.reduce((n, g) => n + g.orders, 0),
+    lifetime_value: stats.map((g) => ({ currency: g.currency, cents: Number(g.net_cents) })),
+    last_order_at: last === null ? null : new Date(last),
   };
 }

@@ -4,17 +4,17 @@ import type { AppDeps } from '../../deps.js';
 import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, takePage } from '../../lib/pagination.js';
+import type {
+  findCustomerById} from './customers.repo.js';
 import {
-  type CustomerStats,
-  customerOrderStats,
   findCustomerByEmail,
-  findCustomerById,
+  findCustomerWithStats,
   searchCustomersByFragment,
   similarEmails,
 } from './customers.repo.js';
 
 export type Customer = NonNullable<Awaited<ReturnType<typeof findCustomerById>>>;
-export type CustomerWithStats = Customer & CustomerStats;
+export type CustomerWithStats = NonNullable<Awaited<ReturnType<typeof findCustomerWithStats>>>;
 
 const looksLikeEmail = (q: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(q);
 
@@ -66,10 +66,9 @@ export class CustomersService {
       key,
       (c: CustomerWithStats) => [cacheTags.customer(c.id)],
       async () => {
-        const customer = await readWithRetry(this.deps, (db) => (ref.id ? findCustomerById(db, ref.id) : findCustomerByEmail(db, ref.email ?? '')));
+        const customer = await readWithRetry(this.deps, (db) => findCustomerWithStats(db, ref.id ? { id: ref.id } : { email: ref.email ?? '' }));
         if (!customer) throw await this.notFound(ref);
-        const stats = await readWithRetry(this.deps, (db) => customerOrderStats(db, customer.id));
-        return { ...customer, ...stats };
+        return customer;
       },
     );
   }
