@@ -3,6 +3,8 @@ import path from 'node:path';
 import pg from 'pg';
 import {
   CUSTOMER_WITH_STATS_BY_EMAIL_SQL,
+  listOrdersByCustomer,
+  productsBySkus,
   HISTORY_SQL,
   historyParams,
   ORDER_DETAIL_SQL,
@@ -60,6 +62,16 @@ const likePattern = (fragment: string) => `%${fragment.toLowerCase().replace(/[\
 /** get_customer {email}: the same single statement the server runs. */
 export function peerGetCustomerByEmail(email: string): string {
   return inlineParams(CUSTOMER_WITH_STATS_BY_EMAIL_SQL, [email.toLowerCase()]);
+}
+
+export function peerListOrders(customerId: string, limit: number): string {
+  const q = listOrdersByCustomer(customerId, limit);
+  return inlineParams(q.sql, q.parameters as SqlValue[]);
+}
+
+export function peerCheckInventory(skus: readonly string[]): string {
+  const q = productsBySkus(skus);
+  return inlineParams(q.sql, q.parameters as SqlValue[]);
 }
 
 export function peerSearchCustomers(fragment: string, limit = 20): string {

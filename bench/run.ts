@@ -20,7 +20,7 @@ import { buildWorkloads, type Workload } from './workloads.js';
  * workload (default 60 s), so a run takes at most about 7 × that plus seeding.
  */
 
-const USAGE = 'usage: npm run bench -- [--size small|large] [--calls N] [--tp-calls N] [--repeats N] [--warmup N] [--budget-s S] [--workloads W1,W2,...]';
+const USAGE = 'usage: npm run bench -- [--size small|large] [--calls N] [--tp-calls N] [--repeats N] [--warmup N] [--budget-s S] [--workloads W1,W2,...] [--server-node-options "--max-old-space-size=96"]';
 
 function parseOptions(argv: string[]) {
   const { values } = parseArgs({
@@ -32,7 +32,8 @@ function parseOptions(argv: string[]) {
       repeats: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '200' },
       'budget-s': { type: 'string', default: '60' },
-      workloads: { type: 'string', default: 'W1,W2,W3,W4,W5,W6' },
+      workloads: { type: 'string', default: 'W1,W2,W3,W4,W5,W6,W7,W8' },
+      'server-node-options': { type: 'string', default: '' },
     },
   });
   const int = (name: string, v: string, min: number, max: number) => {
@@ -50,7 +51,7 @@ function parseOptions(argv: string[]) {
     // With large seeding for about two minutes, 60 s per workload keeps a large run near 10 minutes on two cores.
     workloadBudgetMs: int('budget-s', values['budget-s'], 5, 3600) * 1000,
   };
-  return { size: values.size as BenchSize, workloads: new Set(values.workloads.split(',').map((s) => s.trim().toUpperCase())), suite };
+  return { size: values.size as BenchSize, serverNodeOptions: values['server-node-options'], workloads: new Set(values.workloads.split(',').map((s) => s.trim().toUpperCase())), suite };
 }
 
 /** Operations one target may run in a workload: the argument pools are sampled to cover them. */
@@ -121,12 +122,12 @@ async function main(): Promise<void> {
     const firstEmail = pools.emails[0] ?? 'nobody@example.com';
 
     const coldStart = await phases.run('cold start (3 fresh processes each)', async () => ({
-      server: await measureColdStart(3, () => startOurServer(db.url), (t) => t.call('get_customer', { email: firstEmail })),
+      server: await measureColdStart(3, () => startOurServer(db.url, opts.serverNodeOptions), (t) => t.call('get_customer', { email: firstEmail })),
       noop: await measureColdStart(3, startNoopServer, (t) => t.call('noop', {})),
       peer: await measureColdStart(3, () => startPeer(db.url), (t) => t.call('query', { sql: 'SELECT 1' })),
     }));
 
-    const server = await startOurServer(db.url);
+    const server = await startOurServer(db.url, opts.serverNodeOptions);
     cleanup.add(() => server.close());
     const noop = await startNoopServer();
     cleanup.add(() => noop.close());
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
     const results = await measureWorkloads(workloads, { server, peer, floorClient }, opts.suite, phases, notes);
     const rss = { server: await peakRssMiB(server), noop: await peakRssMiB(noop), peer: await peakRssMiB(peer) };
 
-    notes.push('Server: the built dist/src/main.js with DATABASE_URL, SUPPORTDESK_ROLE=supervisor, SUPPORTDESK_LOG_LEVEL=warn, default pool and cache settings.');
+    notes.push('Server: the built dist/src/main.js with DATABASE_URL, SUPPORTDESK_ROLE=supervisor, SUPPORTDESK_LOG_LEVEL=warn, default pool and cache settings' + (opts.serverNodeOptions ? `, NODE_OPTIONS="${opts.serverNodeOptions}".` : '.'));
     notes.push(
       'Peer: @modelcontextprotocol/server-postgres 0.6.2 (MCP SDK 1.0.1), `query` tool; one statement per operation returning the same data ' +
         '(values inlined as escaped literals), run by the peer inside BEGIN READ ONLY. It cannot write: no W6.',

@@ -17,6 +17,8 @@ export interface ArgumentPools {
   writeCustomerIds: string[];
   /** Orders with at least 1 cent left to refund, in a refundable status. */
   refundableOrderIds: string[];
+  /** Groups of 1-5 existing SKUs for check_inventory. */
+  skuGroups: string[][];
 }
 
 export async function sampleArgumentPools(client: pg.ClientBase, size: number, refundableStatuses: readonly string[]): Promise<ArgumentPools> {
@@ -34,7 +36,11 @@ export async function sampleArgumentPools(client: pg.ClientBase, size: number, r
     `SELECT id FROM orders WHERE total_cents - refunded_cents >= 1 AND status = ANY($2::text[]) ORDER BY md5(id || ':refund') LIMIT $1`,
     [size, refundableStatuses],
   );
+  const products = await client.query<{ sku: string }>('SELECT sku FROM products ORDER BY md5(sku)');
+  const skus = products.rows.map((r) => r.sku);
+  const skuGroups = Array.from({ length: Math.min(size, 1000) }, (_, i) => Array.from({ length: 1 + (i % 5) }, (_, j) => skus[(i * 7 + j * 13) % skus.length] as string));
   return {
+    skuGroups: [...new Set(skuGroups.map((g) => [...new Set(g)].join(',')))].map((g) => g.split(',')),
     emails: customers.rows.map((r) => r.email),
     customerIds: historyCustomers.rows.map((r) => r.id),
     fragments: nameFragments(customers.rows.map((r) => r.name)),

@@ -2,6 +2,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { DB } from '../src/db/schema.js';
 import { customerWithStatsQuery } from '../src/domains/customers/customers.repo.js';
+import { productsBySkusQuery } from '../src/domains/inventory/inventory.repo.js';
+import { listOrdersQuery } from '../src/domains/orders/orders.repo.js';
 import { newId } from '../src/lib/ids.js';
 
 /**
@@ -23,6 +25,23 @@ const compiler = new Kysely<DB>({
 /** customers.repo customerWithStatsQuery, by email ($1 = lower-case email) and by id ($1 = id), compiled from the repo itself. */
 export const CUSTOMER_WITH_STATS_BY_EMAIL_SQL = customerWithStatsQuery(compiler, { email: 'x' }).compile().sql;
 export const CUSTOMER_WITH_STATS_BY_ID_SQL = customerWithStatsQuery(compiler, { id: 'x' }).compile().sql;
+
+/** orders.repo listOrdersQuery for list_orders {customer_id, limit} (fetches limit + 1), compiled from the repo. */
+export const listOrdersByCustomer = (customerId: string, limit: number) =>
+  listOrdersQuery(compiler, { filters: { customerId }, sort: 'newest', limit: limit + 1 }).compile();
+
+/** inventory.repo productsBySkusQuery for check_inventory {skus}, compiled from the repo. */
+export const productsBySkus = (skus: readonly string[]) => productsBySkusQuery(compiler, skus).compile();
+
+export async function floorListOrders(client: Client, customerId: string, limit: number): Promise<void> {
+  const q = listOrdersByCustomer(customerId, limit);
+  await client.query(q.sql, [...q.parameters]);
+}
+
+export async function floorCheckInventory(client: Client, skus: readonly string[]): Promise<void> {
+  const q = productsBySkus(skus);
+  await client.query(q.sql, [...q.parameters]);
+}
 
 /** customers.repo searchCustomersByFragment (first page) */
 export const SEARCH_CUSTOMERS_SQL =

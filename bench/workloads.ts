@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import type { Operation } from './measure.js';
-import { peerCustomerHistory, peerGetCustomerByEmail, peerGetOrder, peerSearchCustomers, peerTopCustomers } from './peer.js';
+import { peerCheckInventory, peerCustomerHistory, peerGetCustomerByEmail, peerGetOrder, peerListOrders, peerSearchCustomers, peerTopCustomers } from './peer.js';
 import { type ArgumentPools, pick } from './samples.js';
 import {
+  floorCheckInventory,
   floorCustomerHistory,
+  floorListOrders,
   floorGetCustomerByEmail,
   floorGetOrder,
   floorRefundOneCent,
@@ -14,7 +16,7 @@ import {
 import type { StdioTarget } from './stdio-target.js';
 
 /**
- * The six workloads, each as three operations over the same arguments: through our server,
+ * The workloads (W1-W6 with targets, W7-W8 for per-tool figures), each as three operations over the same arguments: through our server,
  * through the SQL floor (a plain pg client), and through the peer (absent where the peer cannot
  * do it). An operation's index selects its arguments from the pools.
  */
@@ -34,6 +36,7 @@ export interface Workload {
 }
 
 export const HISTORY_LIMIT = 40;
+export const LIST_LIMIT = 20;
 export const TOP_CUSTOMERS_ARGS = { days: 90, currency: 'USD', limit: 10 } as const;
 
 const peerQuery = (target: StdioTarget, sql: string) => target.call('query', { sql }).then(() => undefined);
@@ -91,6 +94,26 @@ export function buildWorkloads(pools: ArgumentPools, runTag: string): Workload[]
       peer: (t) => () => peerQuery(t, peerTopCustomers(TOP_CUSTOMERS_ARGS)),
     },
     writeMix(pools, runTag),
+    {
+      id: 'W7',
+      title: `list_orders by customer (limit ${LIST_LIMIT})`,
+      requiredTools: ['list_orders'],
+      callsPerOp: 1,
+      distinctArgs: pools.customerIds.length,
+      server: (t) => async (i) => void (await t.call('list_orders', { customer_id: pick(pools.customerIds, i), limit: LIST_LIMIT })),
+      floor: (c) => (i) => floorListOrders(c, pick(pools.customerIds, i), LIST_LIMIT),
+      peer: (t) => (i) => peerQuery(t, peerListOrders(pick(pools.customerIds, i), LIST_LIMIT)),
+    },
+    {
+      id: 'W8',
+      title: 'check_inventory by 1-5 SKUs',
+      requiredTools: ['check_inventory'],
+      callsPerOp: 1,
+      distinctArgs: pools.skuGroups.length,
+      server: (t) => async (i) => void (await t.call('check_inventory', { skus: pick(pools.skuGroups, i) })),
+      floor: (c) => (i) => floorCheckInventory(c, pick(pools.skuGroups, i)),
+      peer: (t) => (i) => peerQuery(t, peerCheckInventory(pick(pools.skuGroups, i))),
+    },
   ];
 }
 

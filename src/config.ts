@@ -36,6 +36,7 @@ const envSchema = z.object({
   SUPPORTDESK_MIGRATE_ON_START: boolish.default(false),
   SUPPORTDESK_CACHE_MAX_ENTRIES: intIn(0, 1_000_000).default(5_000),
   SUPPORTDESK_CACHE_TTL_MS: intIn(0, 86_400_000).default(30_000),
+  SUPPORTDESK_CACHE_MAX_MB: intIn(1, 4096).default(32),
   SUPPORTDESK_REFUND_LIMIT_CENTS: intIn(0, 1_000_000_000).default(50_000),
   SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS: intIn(0, 1_000_000_000).default(200_000),
   SUPPORTDESK_REFUND_INTENT_TTL_S: intIn(10, 86_400).default(900),
@@ -55,7 +56,7 @@ export interface Config {
   readonly role: Role;
   readonly readOnly: boolean;
   readonly migrateOnStart: boolean;
-  readonly cache: { readonly maxEntries: number; readonly ttlMs: number };
+  readonly cache: { readonly maxEntries: number; readonly ttlMs: number; readonly maxBytes: number };
   readonly refunds: { readonly perRefundLimitCents: number; readonly dailyLimitCents: number; readonly intentTtlSeconds: number };
   readonly shutdownGraceMs: number;
 }
@@ -141,7 +142,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     role: e.SUPPORTDESK_READ_ONLY ? 'viewer' : e.SUPPORTDESK_ROLE,
     readOnly: e.SUPPORTDESK_READ_ONLY || e.SUPPORTDESK_ROLE === 'viewer',
     migrateOnStart: e.SUPPORTDESK_MIGRATE_ON_START,
-    cache: { maxEntries: e.SUPPORTDESK_CACHE_MAX_ENTRIES, ttlMs: e.SUPPORTDESK_CACHE_TTL_MS },
+    cache: { maxEntries: e.SUPPORTDESK_CACHE_MAX_ENTRIES, ttlMs: e.SUPPORTDESK_CACHE_TTL_MS, maxBytes: e.SUPPORTDESK_CACHE_MAX_MB * 1_048_576 },
     refunds: {
       perRefundLimitCents: e.SUPPORTDESK_REFUND_LIMIT_CENTS,
       dailyLimitCents: e.SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS,

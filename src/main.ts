@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { format } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { migrateToLatest } from './db/migrate.js';
+import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { serveStdio } from './transports/stdio.js';
@@ -57,12 +57,12 @@ async function main(): Promise<void> {
     case 'doctor':
       return oneShot(config, log, async (rt) => {
         const { rows } = await rt.database.pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
-        const migrated = await migrateToLatest(rt.database.db).catch((e: Error) => ({ applied: [], error: e }));
+        const pending = await pendingMigrations(rt.database.db);
         process.stderr.write(
           [
             `database: ${rt.embedded ? `embedded (${rt.embedded.dataDir})` : 'DATABASE_URL'}, PostgreSQL ${rows[0]?.version ?? '?'}`,
             `principal: ${config.principal} (${config.role}${config.readOnly ? ', read-only' : ''})`,
-            `migrations: ${migrated.error ? `FAILED ${migrated.error.message}` : migrated.applied.length ? `applied now: ${migrated.applied.join(', ')}` : 'up to date'}`,
+            `migrations: ${pending.length ? `pending: ${pending.join(', ')} (run: supportdesk-mcp migrate)` : 'up to date'}`,
             'ok',
           ].join('\n') + '\n',
         );

@@ -40,3 +40,10 @@ export async function migrateToLatest(db: Kysely<any>, dir?: string): Promise<Mi
   }
   return { applied };
 }
+
+/** Names of migrations not yet applied, without applying anything. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function pendingMigrations(db: Kysely<any>, dir?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider(dir) });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

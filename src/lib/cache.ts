@@ -14,12 +14,14 @@ export class ReadCache {
   private generation = 0;
 
   constructor(
-    options: { maxEntries: number; ttlMs: number },
+    options: { maxEntries: number; ttlMs: number; maxBytes?: number },
     private readonly metrics?: Metrics,
   ) {
     if (options.maxEntries > 0) {
       this.lru = new LRUCache({
         max: options.maxEntries,
+        // Entries vary from a customer row to an order with 100 lines: bound the bytes, not only the count.
+        ...(options.maxBytes ? { maxSize: options.maxBytes, sizeCalculation: approximateBytes } : {}),
         ...(options.ttlMs > 0 ? { ttl: options.ttlMs } : {}),
         dispose: (entry, key) => this.untag(key, entry.tags),
       });
@@ -104,6 +106,11 @@ export class ReadCache {
       if (keys.size === 0) this.byTag.delete(tag);
     }
   }
+}
+
+/** Rough in-memory size of a cached value: twice its JSON length (UTF-16 strings plus object overhead). */
+function approximateBytes(entry: { value: unknown; tags: readonly string[] }): number {
+  return Math.max(1, 2 * (JSON.stringify(entry.value)?.length ?? 0) + 64 * entry.tags.length);
 }
 
 export const cacheTags = {

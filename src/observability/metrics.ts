@@ -14,7 +14,10 @@ export interface MetricsSnapshot {
   cache: { hits: number; misses: number; invalidations: number };
   retries: number;
   pool?: { total: number; idle: number; waiting: number };
+  memory: { rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number };
 }
+
+const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 export class Metrics {
   private readonly tools = new Map<string, ToolStats>();
@@ -68,6 +71,12 @@ export class Metrics {
       cache: { hits: this.counters.cacheHits, misses: this.counters.cacheMisses, invalidations: this.counters.cacheInvalidations },
       retries: this.counters.retries,
       ...(this.poolProbe ? { pool: this.poolProbe() } : {}),
+      memory: (({ rss, heapUsed, heapTotal, external }) => ({
+        rssMiB: mib(rss),
+        heapUsedMiB: mib(heapUsed),
+        heapTotalMiB: mib(heapTotal),
+        externalMiB: mib(external),
+      }))(process.memoryUsage()),
     };
   }
 
@@ -93,6 +102,8 @@ export class Metrics {
     lines.push(`supportdesk_cache_misses_total ${snap.cache.misses}`);
     lines.push(`supportdesk_cache_invalidations_total ${snap.cache.invalidations}`);
     lines.push(`supportdesk_db_retries_total ${snap.retries}`);
+    lines.push(`supportdesk_process_resident_memory_bytes ${Math.round(snap.memory.rssMiB * 1048576)}`);
+    lines.push(`supportdesk_heap_used_bytes ${Math.round(snap.memory.heapUsedMiB * 1048576)}`);
     if (snap.pool) {
       lines.push(`supportdesk_pool_connections ${snap.pool.total}`);
       lines.push(`supportdesk_pool_idle ${snap.pool.idle}`);

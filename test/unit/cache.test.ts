@@ -50,6 +50,19 @@ describe('ReadCache', () => {
     expect(await cache.getOrLoad('email:x', () => [], async () => ({ id: 'reloaded' }))).toEqual({ id: 'reloaded' });
   });
 
+  it('evicts by size as well as by count', async () => {
+    const cache = new ReadCache({ maxEntries: 100, ttlMs: 60_000, maxBytes: 10_000 });
+    for (let i = 0; i < 10; i++) await cache.getOrLoad(`k${i}`, [], async () => 'x'.repeat(1_000));
+    expect(cache.size).toBeLessThan(10);
+    expect(cache.size).toBeGreaterThan(0);
+    let reloaded = false;
+    await cache.getOrLoad('k0', [], async () => {
+      reloaded = true;
+      return 'x';
+    });
+    expect(reloaded).toBe(true); // the oldest went first
+  });
+
   it('is a pass-through when disabled', async () => {
     const cache = new ReadCache({ maxEntries: 0, ttlMs: 0 });
     let n = 0;
