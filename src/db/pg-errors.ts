@@ -26,7 +26,5 @@ export function isTransientDbError(err: unknown): boolean {
 export const isUniqueViolation = (err: unknown, constraint?: string): boolean =>
   sqlState(err) === '23505' && (constraint === undefined || (err as { constraint?: string }).constraint === constraint);
 
-export const isCheckViolation = (err: unknown, constraint?: string): boolean =>
-  sqlState(err) === '23514' && (constraint === undefined || (err as { constraint?: string }).constraint === constraint);
 
 export const isStatementTimeout = (err: unknown): boolean => sqlState(err) === '57014';

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable } from 'kysely';
 
 /** Row types of the tables created by migrations/. Keep in step with the SQL. */
 
@@ -123,6 +123,4 @@ export interface DB {
   audit_log: AuditLogTable;
 }
 
-export type CustomerRow = Selectable<CustomersTable>;
-export type OrderRow = Selectable<OrdersTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;

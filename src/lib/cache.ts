@@ -116,9 +116,5 @@ function approximateBytes(entry: { value: unknown; tags: readonly string[] }): n
 export const cacheTags = {
   customer: (id: string) => `customer:${id}`,
   order: (id: string) => `order:${id}`,
-  product: (sku: string) => `product:${sku}`,
-  customersAll: 'customers:*',
-  ordersAll: 'orders:*',
-  productsAll: 'products:*',
   topCustomers: 'agg:top_customers',
 } as const;

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { isStatementTimeout, isTransientDbError } from '../db/pg-errors.js';
 import type { AppDeps } from '../deps.js';
 import { DomainError } from '../lib/errors.js';
-import type { Logger } from '../observability/logger.js';
+import { type Logger, maskPii } from '../observability/logger.js';
 
 export interface ToolContext {
   readonly deps: AppDeps;
@@ -93,7 +93,7 @@ export function registerTool(server: McpServer, deps: AppDeps, def: ToolDefiniti
 
 export function toolError(err: unknown, requestId: string, log: Logger): CallToolResult {
   if (err instanceof DomainError) {
-    log.info({ code: err.code }, err.message);
+    log.info({ code: err.code }, maskPii(err.message));
     return errorResult(err.code, err.message, err.hint, err.details);
   }
   if (isStatementTimeout(err)) {
@@ -119,5 +119,5 @@ function errorResult(code: string, message: string, hint?: string, details?: Rec
 function describeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { value: String(err) };
   const e = err as Error & { code?: string; detail?: string; constraint?: string };
-  return { name: e.name, message: e.message, code: e.code, constraint: e.constraint, stack: e.stack };
+  return { name: e.name, message: maskPii(e.message), code: e.code, constraint: e.constraint, stack: e.stack };
 }

@@ -1,7 +1,7 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { withDbRetry } from '../db/retry.js';
+import { readWithRetry } from '../db/retry.js';
 import type { AppDeps } from '../deps.js';
 import { REFUND_REASONS } from '../lib/refund-reasons.js';
 import { completeCustomerRefs, completeOrderIds } from './completions.js';
@@ -11,9 +11,9 @@ const userMessage = (text: string) => ({ messages: [{ role: 'user' as const, con
 
 /** Workflow prompts a support agent picks from a menu: which tools, in which order, what to check first. */
 export function registerPrompts(server: McpServer, deps: AppDeps): void {
-  const orderId = completable(z.string().describe('Order id (ord_…).'), (value) => withDbRetry(() => completeOrderIds(deps.db, value)));
+  const orderId = completable(z.string().describe('Order id (ord_…).'), (value) => readWithRetry(deps, (db) => completeOrderIds(db, value)));
   const customerRef = completable(z.string().describe('Customer id (cust_…) or email.'), (value) =>
-    withDbRetry(() => completeCustomerRefs(deps.db, value)),
+    readWithRetry(deps, (db) => completeCustomerRefs(db, value)),
   );
   const reason = completable(z.string().describe(`Why the customer wants money back: ${REFUND_REASONS.join(', ')}.`), (value) =>
     REFUND_REASONS.filter((r) => r.startsWith(value.toLowerCase())),

@@ -1,11 +1,11 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { catalogToMarkdown, readCatalog } from '../db/catalog.js';
-import { withDbRetry } from '../db/retry.js';
+import { readWithRetry } from '../db/retry.js';
 import type { AppDeps } from '../deps.js';
 import { CustomersService } from '../domains/customers/customers.service.js';
 import { OrdersService } from '../domains/orders/orders.service.js';
-import { DomainError } from '../lib/errors.js';
 import { completeCustomerRefs, completeOrderIds } from './completions.js';
+import { resourceFailure } from './resource-errors.js';
 import type { ToolDefinition } from './define-tool.js';
 import { toolsToMarkdown } from './tool-docs.js';
 
@@ -20,11 +20,6 @@ export const RESOURCE_URIS = {
 const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
 const markdown = (uri: string, text: string) => ({ contents: [{ uri, mimeType: 'text/markdown', text }] });
 
-/** A missing record read as a resource: a protocol error carrying the domain message. */
-function resourceError(err: unknown): never {
-  if (err instanceof DomainError) throw new Error(`${err.code}: ${err.message}${err.hint ? ` ${err.hint}` : ''}`);
-  throw err;
-}
 
 export function registerResources(server: McpServer, deps: AppDeps, tools: ToolDefinition[]): void {
   server.registerResource(
@@ -32,9 +27,11 @@ export function registerResources(server: McpServer, deps: AppDeps, tools: ToolD
     RESOURCE_URIS.schema,
     { title: 'Database schema', description: 'Tables, columns, types, keys, indexes and comments, generated from the live catalog.', mimeType: 'text/markdown' },
     async (uri) => {
-      const text = await deps.cache.getOrLoad('resource:schema', [], () =>
-        withDbRetry(async () => catalogToMarkdown(await readCatalog(deps.db))),
-      );
+      const text = await deps.cache
+        .getOrLoad('resource:schema', [], () => readWithRetry(deps, async (db) => catalogToMarkdown(await readCatalog(db))))
+        .catch((err: unknown) => {
+          throw resourceFailure(err, deps.log, 'the schema');
+        });
       return markdown(uri.href, text);
     },
   );
@@ -57,13 +54,15 @@ export function registerResources(server: McpServer, deps: AppDeps, tools: ToolD
     'customer',
     new ResourceTemplate(RESOURCE_URIS.customer, {
       list: undefined,
-      complete: { id: (value) => withDbRetry(() => completeCustomerRefs(deps.db, value)) },
+      complete: { id: (value) => readWithRetry(deps, (db) => completeCustomerRefs(db, value)) },
     }),
     { title: 'Customer', description: 'One customer by id (cust_…) or email, as get_customer returns it.', mimeType: 'application/json' },
     async (uri, { id }) => {
       const ref = decodeURIComponent(String(id));
       const customers = new CustomersService(deps);
-      const customer = await (ref.includes('@') ? customers.get({ email: ref }) : customers.get({ id: ref })).catch(resourceError);
+      const customer = await (ref.includes('@') ? customers.get({ email: ref }) : customers.get({ id: ref })).catch((err: unknown) => {
+        throw resourceFailure(err, deps.log, 'the customer');
+      });
       return json(uri.href, customer);
     },
   );
@@ -72,9 +71,14 @@ export function registerResources(server: McpServer, deps: AppDeps, tools: ToolD
     'order',
     new ResourceTemplate(RESOURCE_URIS.order, {
       list: undefined,
-      complete: { id: (value) => withDbRetry(() => completeOrderIds(deps.db, value)) },
+      complete: { id: (value) => readWithRetry(deps, (db) => completeOrderIds(db, value)) },
     }),
     { title: 'Order', description: 'One order with items, refunds and balances, as get_order returns it.', mimeType: 'application/json' },
-    async (uri, { id }) => json(uri.href, await new OrdersService(deps).get(decodeURIComponent(String(id))).catch(resourceError)),
+    async (uri, { id }) => {
+      const order = await new OrdersService(deps).get(decodeURIComponent(String(id))).catch((err: unknown) => {
+        throw resourceFailure(err, deps.log, 'the order');
+      });
+      return json(uri.href, order);
+    },
   );
 }

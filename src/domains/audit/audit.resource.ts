@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { withDbRetry } from '../../db/retry.js';
+import { readWithRetry } from '../../db/retry.js';
+import { resourceFailure } from '../../mcp/resource-errors.js';
 import type { AppDeps } from '../../deps.js';
 import { toIso } from '../../mcp/common-schemas.js';
 import { truncate } from '../../lib/text.js';
@@ -21,7 +21,7 @@ export interface AuditTrail {
 }
 
 export async function readAuditTrail(deps: Pick<AppDeps, 'db' | 'metrics'>, entityId: string): Promise<AuditTrail> {
-  const rows = await withDbRetry(() => listAuditByEntity(deps.db, entityId, AUDIT_TRAIL_LIMIT + 1), { onRetry: () => deps.metrics.retried() });
+  const rows = await readWithRetry(deps, (db) => listAuditByEntity(db, entityId, AUDIT_TRAIL_LIMIT + 1));
   return {
     entity_id: entityId,
     entries: rows.slice(0, AUDIT_TRAIL_LIMIT).map((r) => ({
@@ -75,14 +75,9 @@ export function registerAuditResource(server: McpServer, deps: AppDeps): void {
         if (!ENTITY_ID.test(entityId)) {
           throw new McpError(ErrorCode.InvalidParams, `Not a record id: "${truncate(entityId, 60)}". Use an id like cust_…, ord_… or int_….`);
         }
-        let trail: AuditTrail;
-        try {
-          trail = await readAuditTrail(deps, entityId);
-        } catch (err) {
-          const reference = randomUUID();
-          deps.log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code }, reference }, 'audit resource failed');
-          throw new McpError(ErrorCode.InternalError, `Could not read the audit trail; report reference ${reference} to the administrator.`);
-        }
+        const trail = await readAuditTrail(deps, entityId).catch((err: unknown) => {
+          throw resourceFailure(err, deps.log, 'the audit trail');
+        });
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(trail) }] };
       }),
   );

@@ -46,7 +46,7 @@ export class CustomerUpdatesService {
         }
         await w.reached('effect');
         await w.audit({ entityType: 'customer', entityId: current.id, action: 'update', before: diff.before, after: diff.after });
-        w.invalidateAfterCommit(cacheTags.customer(current.id), cacheTags.customersAll, cacheTags.topCustomers);
+        w.invalidateAfterCommit(cacheTags.customer(current.id), cacheTags.topCustomers);
         return { customer: updated, changed: true, changedFields: diff.keys };
       });
     } catch (err) {

@@ -43,7 +43,7 @@ export class OrderStatusService {
       if (!updated) throw illegalTransition(current.id, current.status, args.status);
       await w.reached('effect');
       await w.audit({ entityType: 'order', entityId: current.id, action: 'status_change', before: { status: current.status }, after: { status: updated.status } });
-      w.invalidateAfterCommit(cacheTags.order(current.id), cacheTags.customer(current.customer_id), cacheTags.ordersAll, cacheTags.topCustomers);
+      w.invalidateAfterCommit(cacheTags.order(current.id), cacheTags.customer(current.customer_id), cacheTags.topCustomers);
       return { ...base, status: updated.status, changed: true, version: updated.version, allowedNext: allowedNext(updated.status) };
     });
   }

@@ -203,7 +203,7 @@ export class RefundsService {
         confirmed_at: toIso(refund.created_at),
       };
       await markIntentDone(w.trx, intent.id, refund.id, receipt, refund.created_at);
-      w.invalidateAfterCommit(cacheTags.order(order.id), cacheTags.customer(order.customer_id), cacheTags.ordersAll, cacheTags.topCustomers);
+      w.invalidateAfterCommit(cacheTags.order(order.id), cacheTags.customer(order.customer_id), cacheTags.topCustomers);
       return { kind: 'done', receipt, replayed: false };
     });
   }
