@@ -83,7 +83,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
   const rt = await openRuntime(config, log);
   let stopping = false;
   let closeTransport: (() => Promise<void>) | undefined = undefined;
-  const shutdown = async (reason: string) => {
+  const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log.info({ reason, inFlight: rt.deps.inflight.size }, 'shutting down');
@@ -91,10 +91,17 @@ async function serve(config: Config, log: Logger): Promise<void> {
     if (!drained) log.warn({ inFlight: rt.deps.inflight.size }, 'grace period over; closing with calls still running');
     await closeTransport?.().catch(() => undefined);
     await rt.close();
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // A bug must not leave the embedded database running: log it, close in order, exit non-zero.
+  const crash = (err: unknown) => {
+    log.fatal({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected failure');
+    void shutdown('unexpected failure', 1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   closeTransport = await serveStdio(rt.deps, () => void shutdown('stdin closed'));
   log.info({ principal: config.principal, role: config.role, embedded: Boolean(rt.embedded) }, 'serving MCP on stdio');
 }
