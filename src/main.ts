@@ -5,7 +5,6 @@ import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { serveStdio } from './transports/stdio.js';
-import { seedDatabase } from '../seed/seed.js';
 
 // stdout belongs to the MCP protocol. Anything a dependency prints with console goes to stderr.
 for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
@@ -51,6 +50,7 @@ async function main(): Promise<void> {
       });
     case 'seed':
       return oneShot(config, log, async (rt) => {
+        const { seedDatabase } = await import('../seed/seed.js');
         const result = await seedDatabase(rt.database.pool, config.seedSize, log);
         process.stderr.write(`seeded ${result.size}: ${result.customers} customers, ${result.orders} orders in ${(result.ms / 1000).toFixed(1)} s\n`);
       }, { migrate: true });

@@ -7,7 +7,6 @@ import { ReadCache } from './lib/cache.js';
 import { InFlight } from './lib/inflight.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
-import { seedDatabase } from '../seed/seed.js';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -71,6 +70,8 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
     const { rows } = await database.pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM customers) AS empty');
     if (rows[0]?.empty) {
       log.info('loading demo data into the embedded database (first start)');
+      // Loaded only here: a server on DATABASE_URL never needs the generator at startup.
+      const { seedDatabase } = await import('../seed/seed.js');
       await seedDatabase(database.pool, 'demo', log);
     }
   }

@@ -25,6 +25,9 @@ export interface ToolAnnotations {
   readonly idempotentHint: boolean;
 }
 
+/** The annotations of every read tool. */
+export const READ_ONLY_ANNOTATIONS: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true };
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyObject = z.ZodObject<any>;
 

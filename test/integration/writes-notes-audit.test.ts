@@ -1,33 +1,23 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_TRAIL_LIMIT } from '../../src/domains/audit/audit.resource.js';
-import { buildServer } from '../../src/server.js';
 import { TRUNCATION_MARKER } from '../../src/lib/text.js';
-import { testDeps } from '../helpers/app.js';
+import { connectTestClient, type TestClient } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
 import { auditRowsFor, errorCode, ok, orderWithTotal } from '../helpers/write-fixtures.js';
 
 let tdb: TestDatabase;
-let server: McpServer;
-let client: Client;
+let app: TestClient;
 
-const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as Parameters<typeof ok>[0];
+const call = (name: string, args: Record<string, unknown>) => app.call(name, args);
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  const deps = testDeps(tdb, { SUPPORTDESK_PRINCIPAL: 'agent-nora' });
-  server = buildServer(deps);
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  client = new Client({ name: 'writes-test', version: '0.0.0' });
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  app = await connectTestClient(tdb, { SUPPORTDESK_PRINCIPAL: 'agent-nora' });
 });
 
 afterAll(async () => {
-  await client?.close();
-  await server?.close();
+  await app?.close();
   await tdb?.drop();
 });
 
@@ -84,7 +74,7 @@ describe('add_interaction_note', () => {
 
 describe('supportdesk://audit/{entity_id}', () => {
   const readTrail = async (id: string) => {
-    const res = await client.readResource({ uri: `supportdesk://audit/${id}` });
+    const res = await app.client.readResource({ uri: `supportdesk://audit/${id}` });
     const first = res.contents[0] as { text: string; mimeType?: string };
     expect(first.mimeType).toBe('application/json');
     return JSON.parse(first.text) as { entity_id: string; entries: Record<string, unknown>[]; truncated: boolean };
@@ -143,13 +133,13 @@ describe('supportdesk://audit/{entity_id}', () => {
   });
 
   it('refuses something that is not a record id', async () => {
-    await expect(client.readResource({ uri: 'supportdesk://audit/DROP%20TABLE' })).rejects.toThrow(/record id/);
+    await expect(app.client.readResource({ uri: 'supportdesk://audit/DROP%20TABLE' })).rejects.toThrow(/record id/);
   });
 
   it('completes entity ids that have a trail', async () => {
     const c = await insertCustomer(tdb.db);
     ok(await call('update_customer', { customer_id: c.id, expected_version: 1, tier: 'platinum' }));
-    const res = await client.complete({ ref: { type: 'ref/resource', uri: 'supportdesk://audit/{entity_id}' }, argument: { name: 'entity_id', value: c.id.slice(0, 12) } });
+    const res = await app.client.complete({ ref: { type: 'ref/resource', uri: 'supportdesk://audit/{entity_id}' }, argument: { name: 'entity_id', value: c.id.slice(0, 12) } });
     expect(res.completion.values).toContain(c.id);
   });
 });

@@ -6,10 +6,6 @@ import { escapeLike } from '../../lib/text.js';
 
 export const customerColumns = ['id', 'name', 'email', 'phone', 'tier', 'status', 'created_at', 'updated_at', 'version'] as const;
 
-export async function findCustomerById(db: Kysely<DB>, id: string) {
-  return db.selectFrom('customers').select(customerColumns).where('id', '=', id).executeTakeFirst();
-}
-
 export async function customerExists(db: Kysely<DB>, id: string): Promise<boolean> {
   const row = await db.selectFrom('customers').select(sql<number>`1`.as('one')).where('id', '=', id).executeTakeFirst();
   return row !== undefined;

@@ -4,8 +4,6 @@ import type { AppDeps } from '../../deps.js';
 import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, takePage } from '../../lib/pagination.js';
-import type {
-  findCustomerById} from './customers.repo.js';
 import {
   findCustomerByEmail,
   findCustomerWithStats,
@@ -13,7 +11,7 @@ import {
   similarEmails,
 } from './customers.repo.js';
 
-export type Customer = NonNullable<Awaited<ReturnType<typeof findCustomerById>>>;
+export type Customer = NonNullable<Awaited<ReturnType<typeof findCustomerByEmail>>>;
 export type CustomerWithStats = NonNullable<Awaited<ReturnType<typeof findCustomerWithStats>>>;
 
 const looksLikeEmail = (q: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(q);

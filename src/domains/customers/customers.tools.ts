@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
 import { cursorField, customerIdField, emailField, isoTimestamp, limitField, moneySchema, pageInfo, toIso } from '../../mcp/common-schemas.js';
-import { defineTool, type ToolDefinition } from '../../mcp/define-tool.js';
+import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { dropNulls } from '../../lib/text.js';
 import { type Customer, CustomersService, type CustomerWithStats } from './customers.service.js';
 
@@ -43,7 +43,7 @@ export const searchCustomersTool = defineTool({
   input: searchInput,
   output: searchOutput,
   access: 'read',
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { deps }) => {
     const result = await new CustomersService(deps).search({ query: args.query, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) });
     const customers = result.customers.map(summarize);
@@ -80,7 +80,7 @@ export const getCustomerTool = defineTool({
   input: getInput,
   output: getOutput,
   access: 'read',
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { deps }) => {
     const c: CustomerWithStats = await new CustomersService(deps).get(args.id ? { id: args.id } : { email: args.email ?? '' });
     const ltv = c.lifetime_value.map((m) => formatMoney(m.cents, m.currency)).join(', ') || 'none';

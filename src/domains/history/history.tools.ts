@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
 import { dropNulls, truncate } from '../../lib/text.js';
 import { cursorField, customerIdField, isoTimestamp, limitField, moneySchema, pageInfo, toIso } from '../../mcp/common-schemas.js';
-import { defineTool, type ToolDefinition } from '../../mcp/define-tool.js';
+import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { sinceField, untilField } from '../../mcp/time-fields.js';
 import { UNTRUSTED_NOTICE, untrustedFence } from '../../mcp/untrusted.js';
 import { HISTORY_KINDS } from './history.repo.js';
@@ -103,7 +103,7 @@ export const getCustomerHistoryTool = defineTool({
     ...pageInfo,
   }),
   access: 'read',
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { deps }) => {
     const page = await new HistoryService(deps).timeline(
       dropNulls({ customerId: args.customer_id, kinds: args.kinds, since: args.since, until: args.until, limit: args.limit, cursor: args.cursor }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
 import { cursorField, limitField, moneySchema, pageInfo } from '../../mcp/common-schemas.js';
-import { defineTool, type ToolDefinition } from '../../mcp/define-tool.js';
+import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { InventoryService, type ProductStock } from './inventory.service.js';
 
 const MAX_SKUS = 50;
@@ -54,7 +54,7 @@ export const checkInventoryTool = defineTool({
   input: checkInventoryInput,
   output: checkInventoryOutput,
   access: 'read',
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { deps }) => {
     const r = await new InventoryService(deps).check(args);
     const lines = r.products.map((p) => `${p.sku}  ${p.name}  stock ${p.stock_on_hand}  ${formatMoney(p.price_cents, p.currency)}`);

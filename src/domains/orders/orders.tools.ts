@@ -2,14 +2,13 @@ import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
 import { dropNulls, truncate } from '../../lib/text.js';
 import { cursorField, customerIdField, isoTimestamp, limitField, moneySchema, orderIdField, pageInfo, toIso } from '../../mcp/common-schemas.js';
-import { defineTool, type ToolDefinition } from '../../mcp/define-tool.js';
+import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { sinceField, untilField } from '../../mcp/time-fields.js';
 import { ORDER_STATUSES } from './order-transitions.js';
 import { ORDER_ITEMS_MAX, ORDER_REFUNDS_MAX } from './orders.repo.js';
 import { type ListOrdersArgs, type OrderDetail, OrdersService, type OrderSummary } from './orders.service.js';
 
 const NOTE_MAX = 300;
-const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true } as const;
 const statusEnum = z.enum(ORDER_STATUSES);
 const money = (cents: number, currency: string) => ({ cents, currency });
 
@@ -95,7 +94,7 @@ export const getOrderTool = defineTool({
   input: z.strictObject({ order_id: orderIdField }),
   output: getOrderOutput,
   access: 'read',
-  annotations: READ_ONLY,
+  annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { deps }) => {
     const order = await new OrdersService(deps).get(args.order_id);
     return { structured: shapeOrder(order), text: renderOrder(order) };
@@ -156,7 +155,7 @@ export const listOrdersTool = defineTool({
   input: listOrdersInput,
   output: z.object({ orders: z.array(orderSummary).describe('Matching orders in the requested order.'), ...pageInfo }),
   access: 'read',
-  annotations: READ_ONLY,
+  annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { deps }) => {
     const page = await new OrdersService(deps).list(toListArgs(args));
     const orders = page.orders.map(summarize);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
 import { isoTimestamp, limitField, moneySchema, toIso } from '../../mcp/common-schemas.js';
-import { defineTool, type ToolDefinition } from '../../mcp/define-tool.js';
+import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { TopCustomersService } from './top-customers.service.js';
 
 const topCustomersInput = z.strictObject({
@@ -42,7 +42,7 @@ export const topCustomersTool = defineTool({
   input: topCustomersInput,
   output: topCustomersOutput,
   access: 'read',
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { deps }) => {
     const r = await new TopCustomersService(deps).top({ days: args.days, currency: args.currency, limit: args.limit });
     const customers = r.customers.map((c, i) => ({
