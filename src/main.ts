@@ -3,6 +3,7 @@ import { format } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { principalFromConfig } from './request.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { serveStdio } from './transports/stdio.js';
 
@@ -86,9 +87,9 @@ async function serve(config: Config, log: Logger): Promise<void> {
   const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    log.info({ reason, inFlight: rt.deps.inflight.size }, 'shutting down');
-    const drained = await rt.deps.inflight.drain(config.shutdownGraceMs);
-    if (!drained) log.warn({ inFlight: rt.deps.inflight.size }, 'grace period over; closing with calls still running');
+    log.info({ reason, inFlight: rt.app.inflight.size }, 'shutting down');
+    const drained = await rt.app.inflight.drain(config.shutdownGraceMs);
+    if (!drained) log.warn({ inFlight: rt.app.inflight.size }, 'grace period over; closing with calls still running');
     await closeTransport?.().catch(() => undefined);
     await rt.close();
     process.exit(exitCode);
@@ -102,7 +103,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  closeTransport = await serveStdio(rt.deps, () => void shutdown('stdin closed'));
+  closeTransport = await serveStdio(rt.app, principalFromConfig(config), () => void shutdown('stdin closed'));
   log.info({ principal: config.principal, role: config.role, embedded: Boolean(rt.embedded) }, 'serving MCP on stdio');
 }
 
