@@ -33,7 +33,7 @@ export async function sampleArgumentPools(client: pg.ClientBase, size: number, r
   );
   const orders = await client.query<{ id: string }>('SELECT id FROM orders ORDER BY md5(id) LIMIT $1', [size]);
   const refundable = await client.query<{ id: string }>(
-    `SELECT id FROM orders WHERE total_cents - refunded_cents >= 1 AND status = ANY($2::text[]) ORDER BY md5(id || ':refund') LIMIT $1`,
+    `SELECT id FROM orders WHERE paid_cents - refunded_cents >= 1 AND status = ANY($2::text[]) ORDER BY md5(id || ':refund') LIMIT $1`,
     [size, refundableStatuses],
   );
   const products = await client.query<{ sku: string }>('SELECT sku FROM products ORDER BY md5(sku)');

@@ -67,7 +67,7 @@ export const ORDER_REFUNDS_MAX = 50;
 
 /** top-customers.repo topCustomersQuery ($1 since, $2 currency, $3 'cancelled', $4 limit) */
 export const TOP_CUSTOMERS_SQL =
-  `with "ranked" as (select "customer_id", count(*)::int as "order_count", sum(total_cents - refunded_cents)::bigint as "net_cents" ` +
+  `with "ranked" as (select "customer_id", count(*)::int as "order_count", sum(paid_cents - refunded_cents)::bigint as "net_cents" ` +
   `from "orders" where "created_at" >= $1 and "currency" = $2 and "status" <> $3 group by "customer_id" ` +
   `order by "net_cents" desc, "customer_id" limit $4) ` +
   `select "ranked"."customer_id", "ranked"."order_count", "ranked"."net_cents", "c"."name", "c"."email", "c"."tier" ` +

@@ -15,12 +15,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of its own, cloned from the run's template. */
-export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+/** A fresh, migrated database of its own, cloned from the run's template (`empty`: no schema at all). */
+export async function createTestDatabase(options: { poolSize?: number; empty?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
   const template = inject('pgTemplate');
   const name = `supportdesk_t_${randomBytes(5).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await adminQuery(adminUrl, options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${template}`);
   const url = withDatabase(adminUrl, name);
   const database = openDatabase(
     { connectionString: url, poolSize: options.poolSize ?? 10, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000, applicationName: 'supportdesk-test' },
