@@ -227,6 +227,7 @@ describe('exchange', () => {
     const p = await prepare(sup, 'prepare_exchange', { order_id: order.id, items: [{ line_no: 1, sku: shop.shirt.L }], reason: 'wrong_size', payment_method_id: shop.giftCard });
     expect(p).toMatchObject({ charge_cents: 500, money: [{ kind: 'charge', method_id: shop.giftCard, settles: 'at once' }] });
     const r = await confirm(sup, p.intent_id);
+    expect(r.total_cents).toBe(7_000);
     expect(await balanceOf(tdb.db, shop.giftCard)).toBe(1_500);
     expect(await stockOf(tdb.db, shop.shirt.L)).toBe(stockL - 1);
     const parcel = await tdb.db.selectFrom('shipments').selectAll().where('id', '=', r.replacement_shipment_id ?? '').executeTakeFirstOrThrow();
