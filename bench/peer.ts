@@ -7,9 +7,7 @@ import {
   productsBySkus,
   HISTORY_SQL,
   historyParams,
-  ORDER_DETAIL_SQL,
-  ORDER_ITEMS_MAX,
-  ORDER_REFUNDS_MAX,
+  orderDetail,
   SEARCH_CUSTOMERS_SQL,
   TOP_CUSTOMERS_SQL,
 } from './sql-floor.js';
@@ -80,7 +78,8 @@ export function peerSearchCustomers(fragment: string, limit = 20): string {
 }
 
 export function peerGetOrder(orderId: string): string {
-  return inlineParams(ORDER_DETAIL_SQL, [ORDER_ITEMS_MAX, ORDER_REFUNDS_MAX, orderId]);
+  const q = orderDetail(orderId);
+  return inlineParams(q.sql, q.parameters as SqlValue[]);
 }
 
 export function peerTopCustomers(args: { days: number; currency: string; limit: number }): string {

@@ -36,7 +36,7 @@ export async function sampleArgumentPools(client: pg.ClientBase, size: number, r
     `SELECT id FROM orders WHERE paid_cents - refunded_cents >= 1 AND status = ANY($2::text[]) ORDER BY md5(id || ':refund') LIMIT $1`,
     [size, refundableStatuses],
   );
-  const products = await client.query<{ sku: string }>('SELECT sku FROM products ORDER BY md5(sku)');
+  const products = await client.query<{ sku: string }>('SELECT sku FROM variants ORDER BY md5(sku)');
   const skus = products.rows.map((r) => r.sku);
   const skuGroups = Array.from({ length: Math.min(size, 1000) }, (_, i) => Array.from({ length: 1 + (i % 5) }, (_, j) => skus[(i * 7 + j * 13) % skus.length] as string));
   return {

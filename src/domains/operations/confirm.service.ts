@@ -11,8 +11,8 @@ import { checkRefundLimits, startOfUtcDay } from '../refunds/refund-limits.js';
 import { lockPrincipalRefunds, refundedSince } from '../refunds/refunds.repo.js';
 import { type Effects, refundedByEffects } from './effects.js';
 import { applyEffects } from './execute.js';
-import { type IntentRow, lockIntent, markIntentDone, markIntentFailed } from './intents.repo.js';
-import { loadOrderState, type OrderState } from './order-state.repo.js';
+import { type LockedIntent, lockIntentAndOrder, markIntentDone, markIntentFailed } from './intents.repo.js';
+import { loadOrderState } from './order-state.repo.js';
 import { operationErrors as errors } from './operation-errors.js';
 import { buildReceipt, type Receipt, storedReceipt } from './operations.view.js';
 import { planRefund } from './refund.rules.js';
@@ -54,7 +54,7 @@ export class ConfirmService {
   private confirmOnce(intentId: string): Promise<Outcome> {
     const { principal } = this.req;
     return runWrite(this.app, this.req, { ...this.options, tool: CONFIRM_TOOL }, async (w) => {
-      const intent = await lockIntent(w.trx, intentId);
+      const intent = await lockIntentAndOrder(w.trx, intentId);
       if (!intent) throw new NotFoundError(`No prepared action with id ${intentId}.`, 'Prepare it with a prepare_* tool and confirm the intent_id it returns.');
       await w.reached('locked');
       if (intent.created_by !== principal.id) {
@@ -73,17 +73,15 @@ export class ConfirmService {
           expired_at: toIso(intent.expires_at),
         });
       }
-      const state = await loadOrderState(w.trx, intent.order_id, { lock: true });
-      if (!state) throw errors.orderNotFound(intent.order_id);
-      const effects = this.effectsNow(intent, state);
+      const effects = await this.effectsNow(w.trx, intent);
       if (effects instanceof DomainError) {
         const refused = failure(effects);
         await markIntentFailed(w.trx, intent.id, refused);
         return { kind: 'refused', failure: refused };
       }
-      await this.checkLimits(w.trx, effects, state.currency, now);
-      const before = { status: state.status, version: state.version, total_cents: state.totalCents, paid_cents: state.paidCents, refunded_cents: state.refundedCents };
-      const outcome = await applyEffects(w.trx, state, effects, {
+      await this.checkLimits(w.trx, effects, intent.order_currency, now);
+      const order = { id: intent.order_id, currency: intent.order_currency, version: intent.order_version_now };
+      const outcome = await applyEffects(w.trx, order, effects, {
         intentId: intent.id,
         principalId: principal.id,
         now,
@@ -94,31 +92,45 @@ export class ConfirmService {
       const receipt = buildReceipt({ intentId: intent.id, kind: intent.kind, outcome, refundableCents: refundableCents(o), principalId: principal.id, at: now });
       await w.audit({
         entityType: 'order',
-        entityId: state.id,
+        entityId: order.id,
         action: intent.kind,
-        before,
+        before: {
+          status: intent.order_status,
+          version: intent.order_version_now,
+          total_cents: intent.order_total_cents,
+          paid_cents: intent.order_paid_cents,
+          refunded_cents: intent.order_refunded_cents,
+        },
         after: { status: o.status, version: o.version, total_cents: o.total_cents, paid_cents: o.paid_cents, refunded_cents: o.refunded_cents, intent_id: intent.id, ...idsOf(receipt) },
       });
       await markIntentDone(w.trx, intent.id, outcome.refundId ?? null, receipt, now);
-      w.invalidateAfterCommit(cacheTags.order(state.id), cacheTags.customer(state.customerId), cacheTags.topCustomers, ...state.lines.map((l) => cacheTags.product(l.productId)));
+      w.invalidateAfterCommit(cacheTags.order(order.id), cacheTags.customer(intent.order_customer_id), cacheTags.topCustomers, ...effects.productIds.map(cacheTags.product));
       return { kind: 'done', receipt, replayed: false };
     });
   }
 
   /**
    * What confirming does now: the stored plan, if the order is still at the version it was made from;
-   * for a refund, the amount spread again over what the order holds now. A DomainError is a refusal for good.
+   * for a refund, the amount spread again over what the order holds now (read once the order is
+   * locked). A DomainError is a refusal for good.
    */
-  private effectsNow(intent: IntentRow, state: OrderState): Effects | DomainError {
+  private async effectsNow(db: Kysely<DB>, intent: LockedIntent): Promise<Effects | DomainError> {
     if (intent.kind !== 'refund') {
-      if (state.version !== intent.order_version) return errors.orderMoved(state.id, intent.id, intent.order_version ?? 0, state.version);
+      if (intent.order_version_now !== intent.order_version) return errors.orderMoved(intent.order_id, intent.id, intent.order_version ?? 0, intent.order_version_now);
       return intent.plan as Effects;
     }
+    const state = await loadOrderState(db, intent.order_id, { lock: false });
+    if (!state) return errors.orderNotFound(intent.order_id);
     try {
       return planRefund(state, intent.amount_cents ?? 0, intent.reason as RefundReason, intent.note ?? undefined);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'INVALID_STATE') {
-        return new DomainError('INVALID_STATE', `${err.message} Intent ${intent.id} was not executed.`, err.hint, { order_id: state.id, order_status: state.status, requested_cents: intent.amount_cents, ...err.details });
+        return new DomainError('INVALID_STATE', `${err.message} Intent ${intent.id} was not executed.`, err.hint, {
+          order_id: state.id,
+          order_status: state.status,
+          requested_cents: intent.amount_cents,
+          ...err.details,
+        });
       }
       throw err;
     }

@@ -6,7 +6,7 @@ import { PRE_SHIPMENT_STATUSES } from '../orders/order-rules.js';
 
 const values = (rows: readonly (readonly unknown[])[]) => sql.join(rows.map((r) => sql`(${sql.join(r)})`));
 
-const orderColumns = ['id', 'customer_id', 'status', 'currency', 'version', 'total_cents', 'paid_cents', 'refunded_cents', 'updated_at'] as const;
+const orderColumns = ['id', 'customer_id', 'status', 'currency', 'version', 'total_cents', 'paid_cents', 'refunded_cents'] as const;
 
 /**
  * Bumps the order's version and applies its new total, cancellation or item-change mark. Guarded:
@@ -31,11 +31,6 @@ export async function advanceOrder(
   if (change.cancelReason) q = q.where('status', 'in', PRE_SHIPMENT_STATUSES);
   if (change.itemsChanged) q = q.where('items_changed_at', 'is', null);
   return q.returning(orderColumns).executeTakeFirst();
-}
-
-/** The order's money after the ledger trigger ran. */
-export async function readOrderMoney(db: Kysely<DB>, orderId: string) {
-  return db.selectFrom('orders').select(orderColumns).where('id', '=', orderId).executeTakeFirstOrThrow();
 }
 
 /** Moves stock where no variant would go below zero; returns the SKUs that would have (nothing changed for them). */

@@ -1,4 +1,5 @@
 import type { CancelReason, IntentKind, PaymentMethodKind, RefundsTable, ReturnReason } from '../../db/schema.js';
+import type { OrderState } from './order-state.repo.js';
 
 /**
  * What an operation does, computed by its rules at prepare time and stored on the intent as its plan:
@@ -51,9 +52,20 @@ export interface Effects {
   cancelReason?: CancelReason;
   record?: { kind: 'return' | 'exchange'; reason: ReturnReason; windowOverridden: boolean };
   itemsChanged?: boolean;
+  /** Products of the order's lines: whose cached reads confirming invalidates (stock moves). */
+  productIds: string[];
 }
 
-export const emptyEffects = (kind: IntentKind, totalAfterCents: number): Effects => ({ kind, money: [], lineChanges: [], returned: [], stock: [], totalAfterCents });
+/** Effects of `kind` on `state` that change nothing yet; the order total stays unless given. */
+export const emptyEffects = (kind: IntentKind, state: OrderState, totalAfterCents = state.totalCents): Effects => ({
+  kind,
+  money: [],
+  lineChanges: [],
+  returned: [],
+  stock: [],
+  totalAfterCents,
+  productIds: [...new Set(state.lines.map((l) => l.productId))],
+});
 
 /** Money refunded to the customer (reversals excluded): what refund limits count. */
 export const refundedByEffects = (e: Effects): number => e.money.filter((m) => m.kind === 'refund' && !m.reversal).reduce((s, m) => s + m.amountCents, 0);

@@ -4,7 +4,6 @@ import { newId } from '../../lib/ids.js';
 import { expectedSettlement } from '../payments/payment-rules.js';
 import { type Effects, type MoneyMove, refundedByEffects } from './effects.js';
 import * as repo from './effects.repo.js';
-import type { OrderState } from './order-state.repo.js';
 import { operationErrors as errors } from './operation-errors.js';
 
 /**
@@ -24,8 +23,15 @@ export interface LedgerEntry {
   settlesBy?: Date;
 }
 
+/** The order as confirm_action locked it: what applying effects needs to know. */
+export interface OrderRef {
+  id: string;
+  currency: string;
+  version: number;
+}
+
 export interface Outcome {
-  order: Awaited<ReturnType<typeof repo.readOrderMoney>>;
+  order: NonNullable<Awaited<ReturnType<typeof repo.advanceOrder>>>;
   refundId?: string;
   returnId?: string;
   shipmentId?: string;
@@ -40,7 +46,7 @@ export interface ApplyContext {
   expectedVersion?: number;
 }
 
-export async function applyEffects(db: Kysely<DB>, state: OrderState, e: Effects, ctx: ApplyContext): Promise<Outcome> {
+export async function applyEffects(db: Kysely<DB>, state: OrderRef, e: Effects, ctx: ApplyContext): Promise<Outcome> {
   const advanced = await repo.advanceOrder(db, state.id, {
     totalCents: e.totalAfterCents,
     ...(ctx.expectedVersion !== undefined ? { expectedVersion: ctx.expectedVersion } : {}),
@@ -105,8 +111,11 @@ export async function applyEffects(db: Kysely<DB>, state: OrderState, e: Effects
       items,
     );
   }
+  // The ledger trigger added exactly these amounts to the order: no need to read it back.
+  const charged = e.money.filter((m) => m.kind === 'charge').reduce((sum, m) => sum + m.amountCents, 0);
+  const refunded = e.money.filter((m) => m.kind === 'refund').reduce((sum, m) => sum + m.amountCents, 0);
   return {
-    order: await repo.readOrderMoney(db, state.id),
+    order: { ...advanced, paid_cents: advanced.paid_cents + charged, refunded_cents: advanced.refunded_cents + refunded },
     ...(refund ? { refundId: refund.id } : {}),
     ...(returnId ? { returnId } : {}),
     ...(shipmentId ? { shipmentId } : {}),
@@ -143,7 +152,7 @@ async function checkChargeable(db: Kysely<DB>, money: readonly MoneyMove[], curr
   }
 }
 
-function ledgerRow(m: MoneyMove, state: OrderState, ctx: ApplyContext, refundId: string | undefined): Insertable<PaymentTransactionsTable> {
+function ledgerRow(m: MoneyMove, state: OrderRef, ctx: ApplyContext, refundId: string | undefined): Insertable<PaymentTransactionsTable> {
   const settles = m.kind === 'refund' ? expectedSettlement(m.toKind, ctx.now) : null;
   return {
     id: newId('transaction'),

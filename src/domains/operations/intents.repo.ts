@@ -7,12 +7,31 @@ export async function insertIntent(db: Kysely<DB>, row: Insertable<IntentsTable>
   return db.insertInto('intents').values(row).returning(['id', 'expires_at']).executeTakeFirstOrThrow();
 }
 
-/** The intent, locked until the transaction ends: concurrent confirms of one intent queue here. */
-export async function lockIntent(db: Kysely<DB>, intentId: string) {
-  return db.selectFrom('intents').selectAll().where('id', '=', intentId).forUpdate().executeTakeFirst();
+/**
+ * The intent and its order, both locked until the transaction ends, in one statement: concurrent
+ * confirms of one intent queue on the intent, operations on one order on the order. A statement that
+ * waited for the order's lock returns the order as the other transaction committed it.
+ */
+export async function lockIntentAndOrder(db: Kysely<DB>, intentId: string) {
+  return db
+    .selectFrom('intents as i')
+    .innerJoin('orders as o', 'o.id', 'i.order_id')
+    .selectAll('i')
+    .select([
+      'o.customer_id as order_customer_id',
+      'o.status as order_status',
+      'o.currency as order_currency',
+      'o.version as order_version_now',
+      'o.total_cents as order_total_cents',
+      'o.paid_cents as order_paid_cents',
+      'o.refunded_cents as order_refunded_cents',
+    ])
+    .where('i.id', '=', intentId)
+    .forUpdate(['i', 'o'])
+    .executeTakeFirst();
 }
 
-export type IntentRow = NonNullable<Awaited<ReturnType<typeof lockIntent>>>;
+export type LockedIntent = NonNullable<Awaited<ReturnType<typeof lockIntentAndOrder>>>;
 
 export async function markIntentDone(db: Kysely<DB>, intentId: string, refundId: string | null, response: unknown, at: Date): Promise<void> {
   await db

@@ -60,7 +60,7 @@ export function planReturn(state: OrderState, requests: readonly ReturnRequest[]
   });
   const value = returned.reduce((s, r) => s + r.quantity * r.unitCents, 0);
   return {
-    ...emptyEffects('return', state.totalCents),
+    ...emptyEffects('return', state),
     money: refundMoves(state, value, refundTo),
     refundReason: 'returned',
     returned,
@@ -83,7 +83,7 @@ export function planExchange(
   for (const line of lines) if (line.returnedQuantity > 0) throw errors.partlyReturned(line.lineNo);
   const swaps = planSwaps(state, requests, variants);
   return {
-    ...emptyEffects('exchange', state.totalCents + swaps.differenceCents),
+    ...emptyEffects('exchange', state, state.totalCents + swaps.differenceCents),
     money: settleDifference(state, swaps.differenceCents, methodId),
     refundReason: 'price_difference',
     lineChanges: swaps.changes,

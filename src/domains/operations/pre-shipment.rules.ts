@@ -19,7 +19,7 @@ export function planCancel(state: OrderState, reason: CancelReason, note?: strin
   const units = new Map<string, number>();
   for (const l of state.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + l.quantity);
   return {
-    ...emptyEffects('cancel_order', state.totalCents),
+    ...emptyEffects('cancel_order', state),
     money: refundAll(state, false),
     refundReason: 'order_cancelled',
     ...(note ? { note } : {}),
@@ -35,7 +35,7 @@ export function planItemChange(state: OrderState, requests: readonly SwapRequest
   const swaps = planSwaps(state, requests, variants);
   const released = swaps.changes.map((c) => ({ sku: c.fromSku, delta: c.quantity }));
   return {
-    ...emptyEffects('item_change', state.totalCents + swaps.differenceCents),
+    ...emptyEffects('item_change', state, state.totalCents + swaps.differenceCents),
     money: settleDifference(state, swaps.differenceCents, methodId),
     refundReason: 'price_difference',
     lineChanges: swaps.changes,
@@ -54,7 +54,7 @@ export function planPaymentChange(state: OrderState, methodId: string): Effects 
   const reversals = refundAll(state, true);
   const creditedBack = reversals.filter((r) => (r.creditedMethodId ?? r.methodId) === methodId).reduce((s, r) => s + r.amountCents, 0);
   return {
-    ...emptyEffects('payment_change', state.totalCents),
+    ...emptyEffects('payment_change', state),
     money: [...reversals, chargeMove(state, amount, methodId, creditedBack)],
   };
 }

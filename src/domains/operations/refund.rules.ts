@@ -25,5 +25,5 @@ export function planRefund(state: OrderState, amount: number | 'full', reason: R
       { refundable_cents: balance, currency: state.currency },
     );
   }
-  return { ...emptyEffects('refund', state.totalCents), money: refundMoves(state, cents), refundReason: reason, ...(note ? { note } : {}) };
+  return { ...emptyEffects('refund', state), money: refundMoves(state, cents), refundReason: reason, ...(note ? { note } : {}) };
 }
