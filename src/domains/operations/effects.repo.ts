@@ -78,25 +78,32 @@ export async function lockMethods(db: Kysely<DB>, ids: readonly string[]) {
   return db.selectFrom('payment_methods').select(['id', 'kind', 'status', 'balance_cents']).where('id', 'in', ids).orderBy('id').forUpdate().execute();
 }
 
-export async function insertRefundRow(db: Kysely<DB>, row: Insertable<RefundsTable>) {
-  return db.insertInto('refunds').values(row).returning(['id', 'created_at']).executeTakeFirstOrThrow();
+/**
+ * The refund row (when there is one) and the ledger rows, in one statement; ledger rows in the given
+ * order (the ledger trigger applies each to the order and gift card balances).
+ */
+export async function insertLedger(db: Kysely<DB>, refund: Insertable<RefundsTable> | undefined, rows: readonly Insertable<PaymentTransactionsTable>[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (refund) await db.with('refund', (qb) => qb.insertInto('refunds').values(refund)).insertInto('payment_transactions').values([...rows]).execute();
+  else await db.insertInto('payment_transactions').values([...rows]).execute();
 }
 
-/** Ledger rows, in the given order (the ledger trigger applies each to the order and gift card balances). */
-export async function insertLedger(db: Kysely<DB>, rows: readonly Insertable<PaymentTransactionsTable>[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('payment_transactions').values([...rows]).execute();
-}
-
+/** A return or exchange record and its lines, in one statement. */
 export async function insertReturn(db: Kysely<DB>, row: Insertable<ReturnsTable>, items: readonly Omit<Insertable<ReturnItemsTable>, 'return_id' | 'order_id'>[]) {
-  await db.insertInto('returns').values(row).execute();
   await db
+    .with('ret', (qb) => qb.insertInto('returns').values(row))
     .insertInto('return_items')
     .values(items.map((i) => ({ ...i, return_id: row.id, order_id: row.order_id })))
     .execute();
 }
 
-/** A replacement parcel for exchanged lines, waiting to ship; the lines move to it. */
+/** A replacement parcel for exchanged lines, waiting to ship, and the lines moved to it, in one statement. */
 export async function insertReplacementShipment(db: Kysely<DB>, id: string, orderId: string, lineNos: readonly number[]): Promise<void> {
-  await db.insertInto('shipments').values({ id, order_id: orderId, kind: 'replacement' }).execute();
-  await db.updateTable('order_items').set({ shipment_id: id }).where('order_id', '=', orderId).where('line_no', 'in', lineNos).execute();
+  await db
+    .with('parcel', (qb) => qb.insertInto('shipments').values({ id, order_id: orderId, kind: 'replacement' }))
+    .updateTable('order_items')
+    .set({ shipment_id: id })
+    .where('order_id', '=', orderId)
+    .where('line_no', 'in', lineNos)
+    .execute();
 }

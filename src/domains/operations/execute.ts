@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
-import type { DB, PaymentTransactionsTable } from '../../db/schema.js';
+import type { DB, PaymentTransactionsTable, RefundsTable } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 import { expectedSettlement } from '../payments/payment-rules.js';
 import { type Effects, type MoneyMove, refundedByEffects } from './effects.js';
@@ -65,9 +65,9 @@ export async function applyEffects(db: Kysely<DB>, state: OrderRef, e: Effects, 
   await checkChargeable(db, e.money, state.currency);
 
   const refundCents = refundedByEffects(e);
-  const refund =
+  const refund: Insertable<RefundsTable> | undefined =
     refundCents > 0 && e.refundReason
-      ? await repo.insertRefundRow(db, {
+      ? {
           id: newId('refund'),
           order_id: state.id,
           intent_id: ctx.intentId,
@@ -77,10 +77,10 @@ export async function applyEffects(db: Kysely<DB>, state: OrderRef, e: Effects, 
           note: e.note ?? null,
           created_by: ctx.principalId,
           created_at: ctx.now,
-        })
+        }
       : undefined;
   const ledger = e.money.map((m) => ledgerRow(m, state, ctx, m.kind === 'refund' && !m.reversal ? refund?.id : undefined));
-  await repo.insertLedger(db, ledger);
+  await repo.insertLedger(db, refund, ledger);
 
   let returnId: string | undefined;
   let shipmentId: string | undefined;
