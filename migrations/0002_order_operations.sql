@@ -329,7 +329,7 @@ CREATE TABLE payment_transactions (
     WHEN 'pending' THEN expected_settlement_at IS NOT NULL AND settled_at IS NULL
     ELSE settled_at IS NOT NULL END)
 );
-CREATE INDEX payment_transactions_order_idx ON payment_transactions (order_id, created_at, id);
+CREATE INDEX payment_transactions_order_idx ON payment_transactions (order_id);
 
 COMMENT ON TABLE payment_transactions IS 'The order payments ledger: every charge and refund per order and payment method. Append-only; orders.paid_cents/refunded_cents and gift card balances follow it (trigger payment_transactions_apply).';
 COMMENT ON COLUMN payment_transactions.id IS 'Public identifier, txn_ prefix.';

@@ -13,8 +13,9 @@ export interface VariantJson {
   stock_on_hand: number;
 }
 
-export async function findProduct(db: Kysely<DB>, ref: { id: string } | { sku: string }) {
-  let q = db
+/** A product and its first variants, by id or by the SKU of any of its variants. */
+export function productQuery(db: Kysely<DB>, ref: { id: string } | { sku: string }) {
+  const q = db
     .selectFrom('products as p')
     .select([
       'p.id',
@@ -25,8 +26,11 @@ export async function findProduct(db: Kysely<DB>, ref: { id: string } | { sku: s
         FROM (SELECT * FROM variants WHERE product_id = p.id ORDER BY price_cents, sku LIMIT ${PRODUCT_VARIANTS_MAX}) AS v)`.as('variants'),
       sql<number>`(SELECT count(*)::int FROM variants WHERE product_id = p.id)`.as('variant_count'),
     ]);
-  q = 'id' in ref ? q.where('p.id', '=', ref.id) : q.where('p.id', '=', (eb) => eb.selectFrom('variants').select('product_id').where('sku', '=', ref.sku));
-  return q.executeTakeFirst();
+  return 'id' in ref ? q.where('p.id', '=', ref.id) : q.where('p.id', '=', (eb) => eb.selectFrom('variants').select('product_id').where('sku', '=', ref.sku));
+}
+
+export async function findProduct(db: Kysely<DB>, ref: { id: string } | { sku: string }) {
+  return productQuery(db, ref).executeTakeFirst();
 }
 
 export type ProductWithVariants = NonNullable<Awaited<ReturnType<typeof findProduct>>>;

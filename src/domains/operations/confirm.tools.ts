@@ -7,9 +7,9 @@ export const confirmActionTool = defineTool({
   name: CONFIRM_TOOL,
   title: 'Confirm a prepared action',
   description:
-    'Execute an action a prepare_* tool staged (refund, cancellation, item or payment change, return, exchange), once the customer agreed. Runs at most once: a repeat ' +
-    'returns the stored result with replayed=true, so retrying is safe. Fails with CONFLICT if the order changed since it was prepared, INVALID_STATE if the balance, stock ' +
-    'or gift card no longer allows it, EXPIRED after expires_at, POLICY over a refund limit or for an action someone else prepared. Returns the ledger entries and the order after.',
+    'Execute what a prepare_* tool staged, once the customer agreed. At most once: a repeat returns the stored result (replayed=true), so retrying is safe. ' +
+    'CONFLICT: the order changed since; INVALID_STATE: balance, stock or gift card no longer allow it; EXPIRED; POLICY: over a refund limit or prepared by someone else. ' +
+    'Returns the ledger entries and the order after.',
   input: z.strictObject({
     intent_id: z.string().regex(/^(itn|rfi)_[0-9a-z]{6,40}$/, 'must be an intent id like itn_1a2b3c').describe('intent_id from a prepare_* tool.'),
   }),

@@ -8,7 +8,7 @@ import { PrepareService } from './prepare.service.js';
 /** The prepare_* tools of order operations: each stages an intent and previews it; confirm_action executes it. */
 
 const PREPARE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false };
-const STEP = 'Moves nothing: returns intent_id, the money per payment method, the other changes and expires_at. After the customer says yes, call confirm_action.';
+const STEP = 'Moves nothing: previews the money per method and the changes; after the customer says yes, confirm_action(intent_id).';
 
 const swapItems = z
   .array(z.strictObject({ line_no: lineNoField, sku: skuField.describe('New variant of the same product (get_product).') }))
@@ -22,7 +22,7 @@ export const prepareCancelOrderTool = defineTool({
   name: 'prepare_cancel_order',
   title: 'Prepare a cancellation',
   description:
-    `Cancel an order not shipped yet (pending, paid, processing). Every payment goes back to its own method (gift cards at once, cards and PayPal pending a few days) and stock is released; counts against refund limits. ${STEP}`,
+    `Cancel an order not shipped yet: every payment back to its own method (gift cards at once, cards and PayPal in days), stock released. Counts against refund limits. ${STEP}`,
   input: z.strictObject({
     order_id: orderIdField,
     reason: z.enum(CANCEL_REASONS).describe('Why the order is cancelled.'),
@@ -41,8 +41,8 @@ export const prepareItemChangeTool = defineTool({
   name: 'prepare_item_change',
   title: 'Prepare an item change',
   description:
-    'Before shipping, change lines to other variants of the same product (e.g. size M to L), all in one go: allowed once per order. New variants must be in stock. ' +
-    `A price difference is charged to payment_method_id (a gift card must cover it) or refunded to it (default: the original methods). ${STEP}`,
+    'Before shipping, change lines to other in-stock variants of the same product (e.g. size M to L), all at once; once per order. ' +
+    `A price difference is charged to payment_method_id (a gift card must cover it) or refunded (default: original methods). ${STEP}`,
   input: z.strictObject({ order_id: orderIdField, items: swapItems, payment_method_id: paymentMethodIdField.optional() }),
   output: previewOutput,
   access: 'write',
@@ -57,7 +57,7 @@ export const prepareItemChangeTool = defineTool({
 export const preparePaymentChangeTool = defineTool({
   name: 'prepare_payment_change',
   title: 'Prepare a payment method change',
-  description: `Before shipping, pay the order with another method of the same customer: the old payments are refunded and the new method charged the same amount (a gift card must cover all of it). ${STEP}`,
+  description: `Before shipping, pay with another method of the customer: old payments refunded, the new one charged the same (a gift card must cover it all). ${STEP}`,
   input: z.strictObject({ order_id: orderIdField, payment_method_id: paymentMethodIdField.describe('The method that pays from now on (pm_…).') }),
   output: previewOutput,
   access: 'write',
@@ -72,8 +72,8 @@ export const prepareReturnTool = defineTool({
   name: 'prepare_return',
   title: 'Prepare a return',
   description:
-    'Return delivered units, any subset of lines, within the return window after delivery (get_order shows return_by). Refunds their price to the original methods, or to a gift card ' +
-    `(refund_to); counts against refund limits. ${STEP}`,
+    'Return delivered units of any lines within the return window (get_order: return_by). Refunds them to the original methods or a gift card (refund_to); ' +
+    `counts against refund limits. ${STEP}`,
   input: z.strictObject({
     order_id: orderIdField,
     items: z
@@ -99,8 +99,8 @@ export const prepareExchangeTool = defineTool({
   name: 'prepare_exchange',
   title: 'Prepare an exchange',
   description:
-    'Swap delivered lines, within the return window, for other in-stock variants of the same product; a replacement parcel is sent. A price difference is charged to ' +
-    `payment_method_id (a gift card must cover it) or refunded to it (default: the original methods). ${STEP}`,
+    'Swap delivered lines within the return window for other in-stock variants of the same product, sent in a replacement parcel. A difference is charged to ' +
+    `payment_method_id (a gift card must cover it) or refunded (default: original methods). ${STEP}`,
   input: z.strictObject({
     order_id: orderIdField,
     items: swapItems,

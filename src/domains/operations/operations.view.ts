@@ -8,19 +8,18 @@ import type { LedgerEntry, Outcome } from './execute.js';
 
 /** Previews of prepared actions and receipts of confirmed ones: output schemas, shapes and text. */
 
-export const INTENT_KINDS = ['refund', 'cancel_order', 'item_change', 'payment_change', 'return', 'exchange'] as const satisfies readonly IntentKind[];
 
 const previewMove = z.object({
   kind: z.enum(['refund', 'charge']),
   method_id: z.string(),
-  to: z.string().describe('Masked method receiving (refund) or paying (charge).'),
+  to: z.string().describe('Masked method.'),
   amount_cents: intOut,
   settles: z.string(),
 });
 
 export const previewOutput = z.object({
   intent_id: z.string().describe('For confirm_action, after the customer agrees.'),
-  action: z.enum(INTENT_KINDS),
+  action: z.string(),
   order_id: z.string(),
   expires_at: z.string(),
   currency: z.string(),
@@ -32,7 +31,7 @@ export const previewOutput = z.object({
 
 export const receiptOutput = z.object({
   intent_id: z.string(),
-  action: z.enum(INTENT_KINDS),
+  action: z.string().describe('refund, cancel_order, item_change, payment_change, return or exchange.'),
   order_id: z.string(),
   customer_id: z.string(),
   order_status: z.string(),

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB, RefundReason, VariantOptions } from '../../db/schema.js';
+import type { AddressesTable, DB, RefundReason, VariantOptions } from '../../db/schema.js';
 import type { MethodFields } from '../payments/payments.view.js';
 
 /** The one-order read: the order with everything get_order shows, in one round trip. No rules, no shaping. */
@@ -72,15 +72,8 @@ export interface ReturnRow {
   items: { line_no: number; quantity: number; sku: string; replacement_sku: string | null }[];
 }
 
-export interface AddressRow {
-  recipient: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postal_code: string;
-  country: string;
-}
+/** An address as the JSON column below carries it. */
+export type AddressRow = Omit<AddressesTable, 'id' | 'customer_id' | 'created_at'>;
 
 /** The address of `idColumn` as one JSON object (null when none). */
 export const addressJson = (idColumn: string) => sql<AddressRow | null>`(

@@ -58,5 +58,3 @@ export function allocateRefund(methods: readonly MethodOnOrder[], amountCents: n
 export function refundEverything(methods: readonly MethodOnOrder[]): RefundPart[] {
   return allocateRefund(methods, methods.reduce((sum, m) => sum + Math.max(0, netPaid(m)), 0));
 }
-
-export const sumCents = (parts: readonly { amountCents: number }[]): number => parts.reduce((sum, p) => sum + p.amountCents, 0);

@@ -1,18 +1,9 @@
-import type { PaymentMethodKind } from '../../db/schema.js';
+import type { PaymentMethodsTable } from '../../db/schema.js';
 import { formatMoney } from '../../lib/money.js';
 
 /** Payment methods as a model may see them: card brand and last 4 digits, a masked PayPal email, a gift card's balance. */
 
-export interface MethodFields {
-  kind: PaymentMethodKind;
-  brand: string | null;
-  last4: string | null;
-  exp_month: number | null;
-  exp_year: number | null;
-  email: string | null;
-  balance_cents: number | null;
-  currency: string | null;
-}
+export type MethodFields = Pick<PaymentMethodsTable, 'kind' | 'brand' | 'last4' | 'exp_month' | 'exp_year' | 'email' | 'balance_cents' | 'currency'>;
 
 const BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'Amex', discover: 'Discover' };
 
@@ -32,6 +23,3 @@ export function methodLabel(m: MethodFields): string {
       return 'Original payment (before methods were recorded)';
   }
 }
-
-/** The columns methodLabel needs, for queries that build it. */
-export const METHOD_FIELDS = ['kind', 'brand', 'last4', 'exp_month', 'exp_year', 'email', 'balance_cents', 'currency'] as const;

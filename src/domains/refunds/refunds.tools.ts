@@ -18,9 +18,9 @@ export const prepareRefundTool = defineTool({
   name: 'prepare_refund',
   title: 'Prepare a refund',
   description:
-    'Refund part or all of a paid, processing, shipped or delivered order (up to get_order\u2019s refundable), back to the methods that paid: cards and PayPal first ' +
-    '(pending a few days), then gift cards (at once). Agents are limited per refund and per UTC day in each currency; over a limit: POLICY, a supervisor must do it. ' +
-    'Moves nothing: returns intent_id, the money per method and expires_at; call confirm_action to execute.',
+    'Refund part or all of a paid, processing, shipped or delivered order (up to get_order\u2019s refundable) to the methods that paid: cards and PayPal first ' +
+    '(in days), then gift cards (at once). Agents have per-refund and daily limits per currency (over: POLICY, a supervisor must do it). ' +
+    'Moves nothing: previews the money per method; confirm_action(intent_id) executes.',
   input: prepareRefundInput,
   output: previewOutput,
   access: 'write',
