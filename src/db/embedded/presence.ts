@@ -22,9 +22,9 @@ export class ClusterPresence {
   /** Connects and takes a share. Rejects when the cluster is starting, stopping or refuses the login. */
   static async join(connectionString: string, log: Logger): Promise<ClusterPresence> {
     const client = new pg.Client({ connectionString, application_name: 'supportdesk-mcp presence', connectionTimeoutMillis: 5_000, keepAlive: true });
-    let presence: ClusterPresence | undefined;
+    const presence = new ClusterPresence(client, log);
     client.on('error', (err) => {
-      if (!presence?.closing) log.warn({ err: { message: err.message } }, 'embedded PostgreSQL presence session lost');
+      if (!presence.closing) log.warn({ err: { message: err.message } }, 'embedded PostgreSQL presence session lost');
     });
     try {
       await client.connect();
@@ -34,7 +34,6 @@ export class ClusterPresence {
       await client.end().catch(() => undefined);
       throw err;
     }
-    presence = new ClusterPresence(client, log);
     return presence;
   }
 
