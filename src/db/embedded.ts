@@ -263,7 +263,8 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
   } catch (err) {
-    if ((err as { code?: string }).code !== '42P04') throw err; // another process created it first
+    // Another process created it first: 42P04, or 23505 when both inserted into pg_database at once.
+    if (!['42P04', '23505'].includes((err as { code?: string }).code ?? '')) throw err;
   } finally {
     await client.end();
   }

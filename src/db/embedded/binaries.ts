@@ -87,7 +87,14 @@ export async function runnableBinaries(bins: PgBinaries, runAs: RunAs, copiesDir
 
   const copyDir = path.join(copiesDir, `${path.basename(bins.packageName)}-${bins.version}`);
   const copy = relocate(bins, copyDir);
-  if (!existsSync(copy.postgres)) await copyNative(bins, copiesDir, copyDir, log);
+  if (!existsSync(copy.postgres)) {
+    await makeCopiesDir(copiesDir);
+    // Ask the kernel, as that user, before copying 60 MB somewhere it cannot reach anyway.
+    if ((await runProgram('test', ['-x', copiesDir], { runAs, timeoutMs: 5_000 }).catch(() => ({ code: 0 }))).code !== 0) {
+      throw new EmbeddedPostgresError(embeddedMessages.binariesDirUnreachable(copiesDir));
+    }
+    await copyNative(bins, copiesDir, copyDir, log);
+  }
   const after = await checkRunnable(copy, runAs);
   if (after === 'unreachable') throw new EmbeddedPostgresError(embeddedMessages.binariesDirUnreachable(copiesDir));
   if (after) throw new EmbeddedPostgresError(after);
@@ -113,12 +120,19 @@ function relocate(bins: PgBinaries, nativeDir: string): PgBinaries {
   return { ...bins, nativeDir, initdb: moved(bins.initdb), pgCtl: moved(bins.pgCtl), postgres: moved(bins.postgres) };
 }
 
+async function makeCopiesDir(copiesDir: string): Promise<void> {
+  try {
+    await fs.mkdir(copiesDir, { recursive: true, mode: 0o755 });
+    await fs.chmod(copiesDir, 0o755);
+  } catch (err) {
+    throw new EmbeddedPostgresError(embeddedMessages.binariesCopyFailed(copiesDir, (err as NodeJS.ErrnoException).code ?? (err as Error).message));
+  }
+}
+
 /** Copies into a private temporary name, then renames: a concurrent start never sees half a copy. */
 async function copyNative(bins: PgBinaries, copiesDir: string, copyDir: string, log: Logger): Promise<void> {
   const partial = `${copyDir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await fs.mkdir(copiesDir, { recursive: true, mode: 0o755 });
-    await fs.chmod(copiesDir, 0o755);
     await fs.cp(bins.nativeDir, partial, { recursive: true, verbatimSymlinks: true });
     await fs.chmod(partial, 0o755);
     await fs.rename(partial, copyDir).catch((err: NodeJS.ErrnoException) => {
