@@ -13,11 +13,13 @@ export async function seedDemoWhenEmpty(pool: pg.Pool, connectionString: string,
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [DEMO_SEED_LOCK]);
-    const { rows } = await lock.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM customers) AS empty');
+    // Loaded only here: a server on DATABASE_URL never needs the generator at startup.
+    const { DOMAIN_TABLES, seedDatabase } = await import('../../seed/seed.js');
+    // Seeding replaces every domain table: only a database with no row in any of them is new.
+    const empty = DOMAIN_TABLES.map((t) => `NOT EXISTS (SELECT 1 FROM ${t})`).join(' AND ');
+    const { rows } = await lock.query<{ empty: boolean }>(`SELECT ${empty} AS empty`);
     if (!rows[0]?.empty) return false;
     log.info('loading demo data into the embedded database (first start)');
-    // Loaded only here: a server on DATABASE_URL never needs the generator at startup.
-    const { seedDatabase } = await import('../../seed/seed.js');
     await seedDatabase(pool, 'demo', log);
     return true;
   } finally {
