@@ -2,9 +2,9 @@ import type { Config } from './config.js';
 import { type Database, describeConnection, openDatabase } from './db/database.js';
 import { type EmbeddedCluster, startEmbeddedPostgres } from './db/embedded.js';
 import { migrateToLatest } from './db/migrate.js';
+import type { App } from './app.js';
 import { seedDemoWhenEmpty } from './startup/demo-data.js';
 import { assertMigrated } from './startup/migrations-check.js';
-import type { AppDeps } from './deps.js';
 import { ReadCache } from './lib/cache.js';
 import { InFlight } from './lib/inflight.js';
 import type { Logger } from './observability/logger.js';
@@ -18,7 +18,7 @@ export class StartupError extends Error {
 }
 
 export interface Runtime {
-  readonly deps: AppDeps;
+  readonly app: App;
   readonly database: Database;
   readonly embedded: EmbeddedCluster | undefined;
   /** Closes the pool, then stops the embedded database. Safe to call twice. */
@@ -85,7 +85,7 @@ export async function openRuntime(config: Config, log: Logger, options: StartupO
 
   const metrics = new Metrics();
   metrics.watchPool(() => ({ total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }));
-  const deps: AppDeps = {
+  const app: App = {
     db: database.db,
     pool: database.pool,
     cache: new ReadCache(config.cache, metrics),
@@ -93,12 +93,11 @@ export async function openRuntime(config: Config, log: Logger, options: StartupO
     metrics,
     config,
     clock: () => new Date(),
-    principal: { id: config.principal, role: config.role },
     inflight: new InFlight(),
   };
   let closed = false;
   return {
-    deps,
+    app,
     database,
     embedded,
     close: async () => {

@@ -25,7 +25,7 @@ export async function runSeed(config: Config, rt: Runtime, say: (line: string) =
   say(held.length > 0 ? `replacing ${summary} in ${where} with the ${config.seedSize} data set` : `loading the ${config.seedSize} data set into ${where} (it holds no data)`);
   const outcome = await migrateToLatest(rt.database.db);
   if (outcome.error) throw outcome.error;
-  const result = await seedDatabase(rt.database.pool, config.seedSize, rt.deps.log);
+  const result = await seedDatabase(rt.database.pool, config.seedSize, rt.app.log);
   say(`seeded ${result.size}: ${result.customers} customers, ${result.orders} orders in ${(result.ms / 1000).toFixed(1)} s`);
 }
 
