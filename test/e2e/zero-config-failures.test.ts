@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPostmasterPid } from '../../src/db/embedded/cluster-files.js';
 import { packageRoot } from '../../src/lib/paths.js';
 import { makeLegacyCluster } from '../helpers/legacy-cluster.js';
-import { connect, hasStackTrace, plainLines, postmasterRunning, run, searchNames, waitFor } from '../helpers/zero-config.js';
+import { connect, hasStackTrace, plainLines, postmasterRunning, run, searchNames, stopLeftoverCluster, waitFor } from '../helpers/zero-config.js';
 
 // The zero-config start as whoever runs the tests (root in CI): Unicode search, loud failed
 // starts, and clusters made by earlier versions.
@@ -18,9 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const dir of await fs.readdir(base).catch(() => [] as string[])) {
-    if (postmasterRunning(path.join(base, dir))) await run(app, ['doctor'], { SUPPORTDESK_DATA_DIR: path.join(base, dir) });
-  }
+  for (const dir of await fs.readdir(base).catch(() => [] as string[])) await stopLeftoverCluster(path.join(base, dir));
   await fs.rm(base, { recursive: true, force: true });
 });
 

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive, readPostmasterPid } from '../../src/db/embedded/cluster-files.js';
 import { packageRoot } from '../../src/lib/paths.js';
-import { connect, hasStackTrace, makeClone, plainLines, postmasterRunning, run, searchNames, waitFor } from '../helpers/zero-config.js';
+import { connect, hasStackTrace, makeClone, plainLines, postmasterRunning, run, searchNames, stopLeftoverCluster, waitFor } from '../helpers/zero-config.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!asRoot) return;
-  if (postmasterRunning(dataDir())) await run(app, ['doctor'], env()); // the last user leaving stops it
+  await stopLeftoverCluster(dataDir());
   await fs.rm(home, { recursive: true, force: true });
   await fs.rm(binaries, { recursive: true, force: true });
 });

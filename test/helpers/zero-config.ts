@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { isProcessAlive, readPostmasterPid } from '../../src/db/embedded/cluster-files.js';
 import { packageRoot } from '../../src/lib/paths.js';
 import { serverEnv } from './server-process.js';
 
@@ -92,3 +93,11 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 }
 
 export const postmasterRunning = (dataDir: string): boolean => existsSync(path.join(dataDir, 'pg17', 'postmaster.pid'));
+
+/** After a failed test: stops a cluster left running in `dataDir` (fast shutdown), so none outlives its folder. */
+export async function stopLeftoverCluster(dataDir: string): Promise<void> {
+  const state = await readPostmasterPid(path.join(dataDir, 'pg17'));
+  if (!state || !isProcessAlive(state.pid)) return;
+  process.kill(state.pid, 'SIGINT');
+  await waitFor(() => !isProcessAlive(state.pid), 30_000).catch(() => process.kill(state.pid, 'SIGKILL'));
+}
