@@ -5,20 +5,17 @@ import type { Logger } from '../observability/logger.js';
 import { DEFAULT_BINARIES_DIR, locateBinaries, runnableBinaries } from './embedded/binaries.js';
 import {
   type ClusterLayout,
-  LEGACY_PASSWORD,
   SUPERUSER,
   clusterExists,
   clusterLayout,
   isProcessAlive,
   newPassword,
-  readPassword,
   readPostmasterPid,
   readSystemIdentifier,
-  writePassword,
 } from './embedded/cluster-files.js';
 import { clusterLocale, holdsOnlyDemoData } from './embedded/locale.js';
+import { type Login, logIn } from './embedded/login.js';
 import { EmbeddedPostgresError, embeddedMessages } from './embedded/messages.js';
-import { ClusterPresence } from './embedded/presence.js';
 import { type RunAs, resolveRunAs } from './embedded/run-as.js';
 import { createCluster, startCluster, stopCluster } from './embedded/server-control.js';
 
@@ -102,7 +99,7 @@ async function openCluster(options: EmbeddedOptions, mode: Mode): Promise<Embedd
     }
     let login: Login;
     try {
-      login = await logIn(ctx, port);
+      login = await logIn({ layout, runAs, log, upgrade: mode === 'use' }, port);
     } catch (err) {
       if (!isTransient(err)) throw err;
       if (attached && attempt >= ATTEMPTS / 2) await refuseForeignPidFile(layout);
@@ -134,7 +131,7 @@ async function settle(
     const locale = await clusterLocale(presence.connection);
     const admin = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
     if (locale === 'c' && mode === 'use') {
-      if (!flags.keepLegacy && (await onlyDemoData(`${admin}/${EMBEDDED_DATABASE}`))) {
+      if (!flags.keepLegacy && (await holdsOnlyDemoData(`${admin}/${EMBEDDED_DATABASE}`))) {
         if (await presence.leave()) {
           await stopCluster(layout, ctx.bins, ctx.runAs);
           await presence.end();
@@ -187,60 +184,6 @@ async function runningPort(ctx: Context): Promise<number | undefined> {
   }
 }
 
-interface Login {
-  presence: ClusterPresence;
-  port: number;
-  password: string;
-  legacy: boolean;
-}
-
-/**
- * Logs in with the cluster's password file. A cluster from an earlier version has none and the
- * fixed password: it gets a random one now (the file is written first, so a crash in between
- * only means the fixed password is tried and replaced again next time).
- */
-async function logIn(ctx: Context, port: number): Promise<Login> {
-  const { layout, log } = ctx;
-  const url = (password: string) => `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  const stored = await readPassword(layout.passwordFile);
-  if (stored) {
-    try {
-      return { presence: await ClusterPresence.join(url(stored), log), port, password: stored, legacy: false };
-    } catch (err) {
-      if (!isAuthFailure(err)) throw err;
-    }
-  }
-  let presence: ClusterPresence;
-  try {
-    presence = await ClusterPresence.join(url(LEGACY_PASSWORD), log);
-  } catch (err) {
-    if (isAuthFailure(err)) throw new EmbeddedPostgresError(embeddedMessages.passwordUnknown(layout.clusterDir, layout.passwordFile));
-    throw err;
-  }
-  if (ctx.mode === 'inspect') return { presence, port, password: LEGACY_PASSWORD, legacy: true };
-  const password = stored ?? newPassword();
-  if (!stored) await writePassword(layout.passwordFile, password, ctx.runAs);
-  await presence.connection.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${presence.connection.escapeLiteral(password)}`);
-  log.warn({ passwordFile: layout.passwordFile }, 'replaced the fixed superuser password of an earlier version with a random one');
-  return { presence, port, password, legacy: false };
-}
-
-async function onlyDemoData(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-  } catch (err) {
-    if ((err as { code?: string }).code === '3D000') return true; // no database yet
-    throw err;
-  }
-  try {
-    const { SEED_VOLUMES } = await import('../../seed/seed.js');
-    return await holdsOnlyDemoData(client, SEED_VOLUMES.demo.customers);
-  } finally {
-    await client.end();
-  }
-}
-
 async function prepareDataDir(dir: string): Promise<void> {
   try {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -269,8 +212,6 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
     await client.end();
   }
 }
-
-const isAuthFailure = (err: unknown): boolean => (err as { code?: string }).code === '28P01';
 
 /** The cluster is starting, stopping or just went away: look again. */
 function isTransient(err: unknown): boolean {

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { runProgram } from './run-as.js';
 
 /**
@@ -44,7 +44,23 @@ export async function clusterLocale(client: pg.Client): Promise<'utf8' | 'c'> {
  * True when the database holds nothing a person made: no write ever went through a tool (each
  * leaves an audit row) and no more customers than the demo set. Such a cluster can be rebuilt.
  */
-export async function holdsOnlyDemoData(client: pg.Client, demoCustomers: number): Promise<boolean> {
+export async function holdsOnlyDemoData(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (err) {
+    if ((err as { code?: string }).code === '3D000') return true; // no database yet
+    throw err;
+  }
+  try {
+    const { SEED_VOLUMES } = await import('../../../seed/seed.js');
+    return await onlyDemoRows(client, SEED_VOLUMES.demo.customers);
+  } finally {
+    await client.end();
+  }
+}
+
+async function onlyDemoRows(client: pg.Client, demoCustomers: number): Promise<boolean> {
   const { rows } = await client.query<{ tables: number }>(
     "SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('customers', 'audit_log')",
   );
