@@ -38,7 +38,7 @@ async function report(database: Database, embedded: EmbeddedCluster | undefined,
        FROM pg_database WHERE datname = current_database()`,
   );
   const info = rows[0];
-  const where = embedded ? `embedded (${embedded.dataDir}${embedded.attached ? ', in use by another process' : ''})` : describeConnection(connectionString);
+  const where = embedded ? `embedded (${embedded.dataDir}${embedded.attached ? ', running already: another process uses it, or a killed one left it' : ''})` : describeConnection(connectionString);
   say(`database: ${where}, PostgreSQL ${info?.version ?? '?'}`);
   const utf8 = info && (info.provider !== 'c' || /utf-?8/i.test(info.ctype));
   say(`locale: ${utf8 ? 'UTF-8' : `${info?.ctype ?? '?'} (lower() and upper() leave non-ASCII letters alone; search still folds them)`}`);

@@ -114,7 +114,7 @@ describe.runIf(asRoot)('zero-config start as root from a private clone', () => {
     const pidBefore = (await readPostmasterPid(path.join(dataDir(), 'pg17')))?.pid;
     const doctor = await run(app, ['doctor'], env());
     expect(doctor.code, doctor.stderr).toBe(0);
-    expect(plainLines(doctor.stderr).join('\n')).toContain('in use by another process');
+    expect(plainLines(doctor.stderr).join('\n')).toContain('running already: another process uses it');
     expect(await searchNames(first, 'jane')).not.toHaveLength(0); // doctor left it running
 
     const second = await connect(app, env());

@@ -31,7 +31,7 @@ describe('README: the zero-config start', () => {
     for (const [name, message] of Object.entries(embeddedMessages)) {
       const sample = (message as (...args: unknown[]) => string)('<dir>', '<x>', ['<y>']);
       // The longest stretch between variable parts (up to the fix) names the failure.
-      const parts = (sample.split(/: (?:set|run|fix|restore|start|create|reinstall|stop|use|if)\b/)[0] ?? '').split(/<dir>|<x>|<y>|\(|\)/);
+      const parts = (sample.split(/: (?:set|run|fix|restore|start|create|reinstall|stop|use|if|move)\b/)[0] ?? '').split(/<dir>|<x>|<y>|\(|\)/);
       const fixed = parts.map((p) => p.trim()).sort((a, b) => b.length - a.length)[0] ?? '';
       expect(fixed.length, name).toBeGreaterThanOrEqual(10);
       expect(section, name).toContain(fixed.slice(0, 50));

@@ -32,6 +32,8 @@ export const embeddedMessages = {
     `cannot use the data directory ${dir} (${detail}): set SUPPORTDESK_DATA_DIR to a directory you can write, ${OR_DATABASE_URL}`,
   initdbFailed: (dir: string, detail: string) =>
     `creating the embedded database in ${dir} failed: ${detail}: set SUPPORTDESK_DATA_DIR to another directory, ${OR_DATABASE_URL}`,
+  incompleteCluster: (dir: string) =>
+    `${dir} holds an incomplete PostgreSQL cluster (no PG_VERSION: its creation was interrupted): move it aside or delete it, and start again`,
   startFailed: (dir: string, detail: string, logFile: string) =>
     `embedded PostgreSQL in ${dir} did not start: ${detail} (full log: ${logFile}): fix the cause, or move ${dir} aside to start afresh with demo data`,
   startTimedOut: (dir: string, seconds: number, logFile: string) =>

@@ -6,6 +6,7 @@ import type { PgBinaries } from './binaries.js';
 import {
   type ClusterLayout,
   SUPERUSER,
+  clusterExists,
   readPostmasterPid,
   removeAbandonedStaging,
   stagingDir,
@@ -63,8 +64,10 @@ export async function createCluster(layout: ClusterLayout, bins: PgBinaries, run
       return true;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
-      throw err;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+      // Another process finished first, or a crash left a half-made cluster nothing will complete.
+      if (!clusterExists(layout)) throw new EmbeddedPostgresError(embeddedMessages.incompleteCluster(layout.clusterDir));
+      return false;
     }
   } finally {
     await fs.rm(staging, { recursive: true, force: true });
