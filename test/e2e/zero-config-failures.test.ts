@@ -71,7 +71,7 @@ describe('zero-config start: Unicode and failed starts', () => {
     const original = await fs.readFile(conf);
     await fs.appendFile(conf, "\nshared_buffers = 'plenty'\n");
     try {
-      await expectLoudFailure(/did not start: FATAL: .*configuration file .*postgresql\.conf" contains errors/);
+      await expectLoudFailure(new RegExp(`did not start: FATAL: configuration file "${path.join(dataDir(), 'pg17', 'postgresql.conf')}" contains errors`));
     } finally {
       await fs.writeFile(conf, original);
     }
@@ -81,7 +81,7 @@ describe('zero-config start: Unicode and failed starts', () => {
     const cluster = path.join(dataDir(), 'pg17');
     await fs.chmod(cluster, 0o777);
     try {
-      await expectLoudFailure(/did not start: FATAL: +data directory .* has invalid permissions/);
+      await expectLoudFailure(new RegExp(`did not start: FATAL: data directory "${path.join(dataDir(), 'pg17')}" has invalid permissions`));
     } finally {
       await fs.chmod(cluster, 0o700);
     }

@@ -99,7 +99,8 @@ export async function startCluster(layout: ClusterLayout, bins: PgBinaries, runA
       return 'started';
     }
     const logged = await readFrom(layout.logFile, logStart);
-    const fatal = errorLine(logged) || errorLine(result.stderr);
+    // Name the real folder where PostgreSQL only saw the /proc/self/cwd alias.
+    const fatal = (errorLine(logged) || errorLine(result.stderr)).replaceAll('/proc/self/cwd', layout.clusterDir).replace(/\s+/g, ' ');
     if (/lock file "postmaster\.pid" already exists/.test(fatal)) return 'already-running';
     if (/could not bind|Address already in use/i.test(logged) && attempt < 3) continue; // the port was taken meanwhile
     const state = await readPostmasterPid(layout.clusterDir);
