@@ -131,7 +131,7 @@ async function settle(
     const locale = await clusterLocale(presence.connection);
     const admin = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
     if (locale === 'c' && mode === 'use') {
-      if (!flags.keepLegacy && (await holdsOnlyDemoData(`${admin}/${EMBEDDED_DATABASE}`))) {
+      if (!flags.keepLegacy && (await holdsOnlyDemoData(presence.connection, EMBEDDED_DATABASE, `${admin}/${EMBEDDED_DATABASE}`))) {
         if (await presence.leave()) {
           await stopCluster(layout, ctx.bins, ctx.runAs);
           await presence.end();

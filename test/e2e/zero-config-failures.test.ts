@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPostmasterPid } from '../../src/db/embedded/cluster-files.js';
+import { readPostmasterPid, readSystemIdentifier } from '../../src/db/embedded/cluster-files.js';
 import { packageRoot } from '../../src/lib/paths.js';
 import { makeLegacyCluster } from '../helpers/legacy-cluster.js';
 import { connect, hasStackTrace, plainLines, postmasterRunning, run, searchNames, stopLeftoverCluster, waitFor } from '../helpers/zero-config.js';
@@ -118,6 +118,18 @@ describe('zero-config start: clusters made by earlier versions (locale C, fixed 
     } finally {
       await session.close();
     }
+    await waitFor(() => !postmasterRunning(dataDir));
+  });
+
+  it('holding another database (a benchmark\'s): kept, with the advice', { timeout: 60_000 }, async () => {
+    const dataDir = path.join(base, 'legacy-other');
+    await makeLegacyCluster(dataDir, { changes: false, otherDatabase: 'supportdesk_bench_small' });
+    const identity = await readSystemIdentifier(path.join(dataDir, 'pg17'));
+    const result = await run(app, ['migrate'], { SUPPORTDESK_DATA_DIR: dataDir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('holds your changes, so it is kept');
+    expect(await readSystemIdentifier(path.join(dataDir, 'pg17'))).toBe(identity); // the same cluster, not a rebuilt one
+    expect(existsSync(path.join(dataDir, 'pg17', 'supportdesk.password'))).toBe(true);
     await waitFor(() => !postmasterRunning(dataDir));
   });
 

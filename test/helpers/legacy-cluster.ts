@@ -12,9 +12,9 @@ import { createLogger } from '../../src/observability/logger.js';
 /**
  * A cluster as earlier versions made it: libc locale C and the fixed superuser password, no
  * password file. With `changes`, it also holds a migrated supportdesk database with one audit
- * entry (a write someone made); without, nothing but the cluster.
+ * entry (a write someone made); without, nothing but the cluster (and `otherDatabase`, empty).
  */
-export async function makeLegacyCluster(dataDir: string, options: { changes: boolean }): Promise<void> {
+export async function makeLegacyCluster(dataDir: string, options: { changes: boolean; otherDatabase?: string }): Promise<void> {
   const log = createLogger('warn');
   const runAs = await resolveRunAs();
   const bins = await runnableBinaries(await locateBinaries(log), runAs, DEFAULT_BINARIES_DIR, log);
@@ -31,7 +31,7 @@ export async function makeLegacyCluster(dataDir: string, options: { changes: boo
   if (init.code !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   await fs.rename(path.join(stage, 'pg'), layout.clusterDir);
   await fs.rm(stage, { recursive: true, force: true });
-  if (!options.changes) return;
+  if (!options.changes && !options.otherDatabase) return;
 
   await startCluster(layout, bins, runAs, log);
   try {
@@ -39,8 +39,10 @@ export async function makeLegacyCluster(dataDir: string, options: { changes: boo
     const admin = `postgresql://postgres:${LEGACY_PASSWORD}@127.0.0.1:${port}`;
     const client = new pg.Client({ connectionString: `${admin}/postgres` });
     await client.connect();
-    await client.query('CREATE DATABASE supportdesk');
+    if (options.otherDatabase) await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.otherDatabase)}`);
+    if (options.changes) await client.query('CREATE DATABASE supportdesk');
     await client.end();
+    if (!options.changes) return;
     const database = openDatabase({ connectionString: `${admin}/supportdesk`, poolSize: 1, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 }, log);
     const outcome = await migrateToLatest(database.db);
     if (outcome.error) throw outcome.error;

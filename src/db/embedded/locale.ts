@@ -41,10 +41,16 @@ export async function clusterLocale(client: pg.Client): Promise<'utf8' | 'c'> {
 }
 
 /**
- * True when the database holds nothing a person made: no write ever went through a tool (each
- * leaves an audit row) and no more customers than the demo set. Such a cluster can be rebuilt.
+ * True when the cluster holds nothing a person made: no database but ours (a benchmark's, say),
+ * no write ever went through a tool (each leaves an audit row) and no more customers than the
+ * demo set. Such a cluster can be rebuilt. `admin` is a session on the cluster's postgres database.
  */
-export async function holdsOnlyDemoData(url: string): Promise<boolean> {
+export async function holdsOnlyDemoData(admin: pg.Client, database: string, url: string): Promise<boolean> {
+  const { rows: others } = await admin.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1', $1)",
+    [database],
+  );
+  if ((others[0]?.n ?? 0) > 0) return false;
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
