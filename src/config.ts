@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_BINARIES_DIR } from './db/embedded/binaries.js';
 
 /** The only module that reads process.env and argv. Everything else receives a frozen Config. */
 
@@ -29,6 +30,7 @@ const envSchema = z.object({
   SUPPORTDESK_CONNECT_TIMEOUT_MS: intIn(100, 120_000).default(5_000),
   SUPPORTDESK_STATEMENT_TIMEOUT_MS: intIn(100, 600_000).default(15_000),
   SUPPORTDESK_DATA_DIR: z.string().min(1).optional(),
+  SUPPORTDESK_BINARIES_DIR: z.string().min(1).default(DEFAULT_BINARIES_DIR),
   SUPPORTDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPPORTDESK_PRINCIPAL: z.string().trim().min(1).max(100).default('local-agent'),
   SUPPORTDESK_ROLE: z.enum(ROLES).default('agent'),
@@ -51,6 +53,10 @@ export interface Config {
   readonly connectTimeoutMs: number;
   readonly statementTimeoutMs: number;
   readonly dataDir: string;
+  /** As root: where the copy of the PostgreSQL binaries the postgres user can run is kept. */
+  readonly binariesDir: string;
+  /** --yes: replace existing data without asking (seed). */
+  readonly assumeYes: boolean;
   readonly logLevel: z.infer<typeof envSchema>['SUPPORTDESK_LOG_LEVEL'];
   readonly principal: string;
   readonly role: Role;
@@ -79,8 +85,7 @@ const FLAG_TO_ENV: Record<string, keyof z.input<typeof envSchema>> = {
 };
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, uid: number): string {
-  // The embedded server runs as the 'postgres' user when we are root, and that user cannot
-  // enter /root: keep root's cluster in a system location it can reach.
+  // Root's cluster lives where system services keep their state (it runs as 'postgres').
   if (uid === 0) return '/var/lib/supportdesk-mcp';
   const base = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
   return path.join(base, 'supportdesk-mcp');
@@ -137,6 +142,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     connectTimeoutMs: e.SUPPORTDESK_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: e.SUPPORTDESK_STATEMENT_TIMEOUT_MS,
     dataDir: e.SUPPORTDESK_DATA_DIR ?? defaultDataDir(env, process.getuid?.() ?? -1),
+    binariesDir: e.SUPPORTDESK_BINARIES_DIR,
+    assumeYes: parsed?.values.yes === true,
     logLevel: e.SUPPORTDESK_LOG_LEVEL,
     principal: e.SUPPORTDESK_PRINCIPAL,
     role: e.SUPPORTDESK_READ_ONLY ? 'viewer' : e.SUPPORTDESK_ROLE,
@@ -172,6 +179,7 @@ function parseCli(argv: readonly string[]) {
       'read-only': { type: 'boolean' },
       migrate: { type: 'boolean' },
       size: { type: 'string' },
+      yes: { type: 'boolean' },
     },
   });
 }

@@ -3,6 +3,8 @@ import { type Database, describeConnection, openDatabase } from './db/database.j
 import { type EmbeddedCluster, startEmbeddedPostgres } from './db/embedded.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { App } from './app.js';
+import { seedDemoWhenEmpty } from './startup/demo-data.js';
+import { assertMigrated } from './startup/migrations-check.js';
 import { ReadCache } from './lib/cache.js';
 import { InFlight } from './lib/inflight.js';
 import type { Logger } from './observability/logger.js';
@@ -23,15 +25,24 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+export interface StartupOptions {
+  /** Apply pending migrations (always done on the embedded database). */
+  migrate?: boolean;
+  /** Refuse to start when migrations are pending and not applied here (serve). */
+  requireMigrated?: boolean;
+  /** Load demo data into an empty embedded database (serve). */
+  demoData?: boolean;
+}
+
 /**
  * Opens the database the configuration names (or the embedded one), checks it answers,
  * migrates when that is ours to do, and assembles the dependencies every tool uses.
  */
-export async function openRuntime(config: Config, log: Logger, options: { migrate?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, log: Logger, options: StartupOptions = {}): Promise<Runtime> {
   let embedded: EmbeddedCluster | undefined;
   let connectionString = config.databaseUrl;
   if (!connectionString) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, binariesDir: config.binariesDir, log });
     connectionString = embedded.connectionString;
   }
   const database = openDatabase(
@@ -58,22 +69,18 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
 
   // The embedded database is ours: keep it migrated and give it demo data on first start.
   // A database named by DATABASE_URL is migrated only when asked.
-  if (embedded || config.migrateOnStart || options.migrate) {
-    const outcome = await migrateToLatest(database.db);
-    if (outcome.error) {
-      await closeAll();
-      throw new StartupError(outcome.error.message, { cause: outcome.error });
+  try {
+    if (embedded || config.migrateOnStart || options.migrate) {
+      const outcome = await migrateToLatest(database.db);
+      if (outcome.error) throw new StartupError(outcome.error.message, { cause: outcome.error });
+      if (outcome.applied.length > 0) log.info({ applied: outcome.applied }, 'migrations applied');
+    } else if (options.requireMigrated) {
+      await assertMigrated(database.db);
     }
-    if (outcome.applied.length > 0) log.info({ applied: outcome.applied }, 'migrations applied');
-  }
-  if (embedded) {
-    const { rows } = await database.pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM customers) AS empty');
-    if (rows[0]?.empty) {
-      log.info('loading demo data into the embedded database (first start)');
-      // Loaded only here: a server on DATABASE_URL never needs the generator at startup.
-      const { seedDatabase } = await import('../seed/seed.js');
-      await seedDatabase(database.pool, 'demo', log);
-    }
+    if (embedded && options.demoData) await seedDemoWhenEmpty(database.pool, connectionString, log);
+  } catch (err) {
+    await closeAll();
+    throw err;
   }
 
   const metrics = new Metrics();
