@@ -41,6 +41,11 @@ const envSchema = z.object({
   SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS: intIn(0, 1_000_000_000).default(200_000),
   SUPPORTDESK_REFUND_INTENT_TTL_S: intIn(10, 86_400).default(900),
   SUPPORTDESK_SHUTDOWN_GRACE_MS: intIn(0, 60_000).default(5_000),
+  // OpenTelemetry's own variables: the exporter reads the rest (headers, protocol details) itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SDK_DISABLED: boolish.default(false),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('supportdesk-mcp'),
 });
 
 export interface Config {
@@ -59,6 +64,8 @@ export interface Config {
   readonly cache: { readonly maxEntries: number; readonly ttlMs: number; readonly maxBytes: number };
   readonly refunds: { readonly perRefundLimitCents: number; readonly dailyLimitCents: number; readonly intentTtlSeconds: number };
   readonly shutdownGraceMs: number;
+  /** Traces are exported over OTLP only when an endpoint is set (and the SDK not disabled). */
+  readonly tracing: { readonly enabled: boolean; readonly serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -149,11 +156,16 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       intentTtlSeconds: e.SUPPORTDESK_REFUND_INTENT_TTL_S,
     },
     shutdownGraceMs: e.SUPPORTDESK_SHUTDOWN_GRACE_MS,
+    tracing: {
+      enabled: Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && !e.OTEL_SDK_DISABLED,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
   };
   return Object.freeze({
     ...config,
     cache: Object.freeze(config.cache),
     refunds: Object.freeze(config.refunds),
+    tracing: Object.freeze(config.tracing),
   });
 }
 

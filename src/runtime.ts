@@ -7,6 +7,8 @@ import { ReadCache } from './lib/cache.js';
 import { InFlight } from './lib/inflight.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { startTracing, type Tracing } from './observability/tracing.js';
+import { VERSION } from './version.js';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -34,6 +36,10 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
     connectionString = embedded.connectionString;
   }
+  const metrics = new Metrics();
+  const tracing: Tracing | undefined = config.tracing.enabled
+    ? await startTracing({ serviceName: config.tracing.serviceName, serviceVersion: VERSION })
+    : undefined;
   const database = openDatabase(
     {
       connectionString,
@@ -42,9 +48,11 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
       statementTimeoutMs: config.statementTimeoutMs,
     },
     log,
+    { metrics, tracer: tracing?.tracer },
   );
   const closeAll = async () => {
     await database.close().catch((err: unknown) => log.warn({ err }, 'closing the pool failed'));
+    await tracing?.shutdown().catch((err: unknown) => log.warn({ err }, 'flushing traces failed'));
     await embedded?.stop().catch((err: unknown) => log.warn({ err }, 'stopping embedded PostgreSQL failed'));
   };
 
@@ -76,7 +84,6 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
     }
   }
 
-  const metrics = new Metrics();
   metrics.watchPool(() => ({ total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }));
   const app: App = {
     db: database.db,
@@ -87,6 +94,7 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
     config,
     clock: () => new Date(),
     inflight: new InFlight(),
+    tracer: tracing?.tracer,
   };
   let closed = false;
   return {
