@@ -81,7 +81,7 @@ async function oneShot(config: Config, log: Logger, work: (rt: Runtime) => Promi
 }
 
 async function serve(config: Config, log: Logger): Promise<void> {
-  const rt = await openRuntime(config, log);
+  const rt = await openRuntime(config, log, { listen: true });
   let stopping = false;
   let closeTransport: (() => Promise<void>) | undefined = undefined;
   const shutdown = async (reason: string, exitCode = 0) => {

@@ -8,6 +8,7 @@ import { InFlight } from './lib/inflight.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { startTracing, type Tracing } from './observability/tracing.js';
+import { CacheBus } from './db/cache-bus.js';
 import { VERSION } from './version.js';
 
 export class StartupError extends Error {
@@ -29,7 +30,7 @@ export interface Runtime {
  * Opens the database the configuration names (or the embedded one), checks it answers,
  * migrates when that is ours to do, and assembles the dependencies every tool uses.
  */
-export async function openRuntime(config: Config, log: Logger, options: { migrate?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, log: Logger, options: { migrate?: boolean; listen?: boolean } = {}): Promise<Runtime> {
   let embedded: EmbeddedCluster | undefined;
   let connectionString = config.databaseUrl;
   if (!connectionString) {
@@ -50,7 +51,9 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
     log,
     { metrics, tracer: tracing?.tracer },
   );
+  let bus: CacheBus | undefined;
   const closeAll = async () => {
+    await bus?.stop();
     await database.close().catch((err: unknown) => log.warn({ err }, 'closing the pool failed'));
     await tracing?.shutdown().catch((err: unknown) => log.warn({ err }, 'flushing traces failed'));
     await embedded?.stop().catch((err: unknown) => log.warn({ err }, 'stopping embedded PostgreSQL failed'));
@@ -96,6 +99,16 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
     inflight: new InFlight(),
     tracer: tracing?.tracer,
   };
+  // Only a process that serves needs to hear other processes' writes.
+  if (options.listen && app.cache.enabled) {
+    bus = new CacheBus({ connectionString, connectTimeoutMs: config.connectTimeoutMs, cache: app.cache, log, metrics });
+    try {
+      await bus.start();
+    } catch (err) {
+      await closeAll();
+      throw new StartupError(`cannot listen for cache invalidations: ${(err as Error).message}`, { cause: err });
+    }
+  }
   let closed = false;
   return {
     app,
