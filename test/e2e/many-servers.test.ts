@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarize } from '../../bench/stats.js';
 import { seedDatabase } from '../../seed/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { connectOverStdio, type StdioSession } from '../helpers/server-process.js';
@@ -95,11 +96,6 @@ async function measureStaleness(count: number): Promise<number[]> {
   return samples;
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
-
 const listenerPids = async () =>
   (await tdb.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'supportdesk-mcp-listener' AND datname = current_database()")).rows.map(
     (r) => r.pid,
@@ -123,10 +119,9 @@ describe('many server processes on one database', () => {
     const load = readLoad();
     try {
       const samples = await measureStaleness(WRITES);
-      const p50 = percentile(samples, 50);
-      const p99 = percentile(samples, 99);
+      const { p50, p99, max } = summarize(samples);
       process.stderr.write(
-        `[many-servers] old value still served after a write, over ${samples.length} reader samples: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms\n`,
+        `[many-servers] old value still served after a write, over ${samples.length} reader samples: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms\n`,
       );
     } finally {
       process.stderr.write(`[many-servers] background reads: ${await load.stop()}\n`);
