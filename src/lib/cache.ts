@@ -85,6 +85,7 @@ export class ReadCache {
     this.metrics?.cacheInvalidated(removed);
   }
 
+  /** Drops everything, loads under way included (they may predate whatever made us clear). */
   clear(): void {
     this.generation += 1;
     this.inflight.clear();
