@@ -7,7 +7,7 @@ export interface MetricsSnapshot {
   cache: { hits: number; misses: number; invalidations: number; listenerUp: boolean | null; listenerReconnects: number };
   retries: number;
   dbErrorsBySqlstateClass: Record<string, number>;
-  httpResponsesByStatusClass: Record<string, number>;
+  http: Record<string, number>;
   pool: { total: number; idle: number; waiting: number };
   memory: { rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number };
 }
@@ -54,7 +54,7 @@ export function snapshotOf(families: Family[]): MetricsSnapshot {
     },
     retries: total('supportdesk_db_retries_total'),
     dbErrorsBySqlstateClass: byLabel('supportdesk_db_errors_total', 'sqlstate_class'),
-    httpResponsesByStatusClass: byLabel('supportdesk_http_responses_total', 'status_class'),
+    http: byLabel('supportdesk_http_responses_total', 'status_class'),
     pool: {
       total: total('supportdesk_db_pool_connections'),
       idle: total('supportdesk_db_pool_idle_connections'),

@@ -85,7 +85,7 @@ export class Metrics {
   dbError(err: unknown): void {
     this.dbErrors.inc({ sqlstate_class: sqlState(err)?.slice(0, 2) ?? 'client' });
   }
-  httpResponse(status: number): void {
+  recordHttpResponse(status: number): void {
     this.httpResponses.inc({ status_class: `${Math.floor(status / 100)}xx` });
   }
   cacheListener(state: 'up' | 'down' | 'reconnected'): void {

@@ -83,7 +83,7 @@ describe('Prometheus metrics from one prom-client registry', () => {
 
   it('counts HTTP responses by status class, retries and the invalidation listener', async () => {
     const m = new Metrics();
-    for (const status of [200, 200, 401, 503]) m.httpResponse(status);
+    for (const status of [200, 200, 401, 503]) m.recordHttpResponse(status);
     m.retried();
     m.cacheListener('up');
     m.cacheListener('down');
