@@ -51,6 +51,8 @@ const envSchema = z.object({
 export interface Config {
   readonly command: Command;
   readonly seedSize: SeedSize;
+  /** seed --if-empty: load data only into a database without customers (a stack's first start). */
+  readonly seedIfEmpty: boolean;
   readonly databaseUrl: string | undefined;
   readonly poolSize: number;
   readonly connectTimeoutMs: number;
@@ -139,6 +141,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const config: Config = {
     command: command as Command,
     seedSize: seedSize as SeedSize,
+    seedIfEmpty: parsed?.values['if-empty'] ?? false,
     databaseUrl: e.DATABASE_URL,
     poolSize: e.SUPPORTDESK_POOL_SIZE,
     connectTimeoutMs: e.SUPPORTDESK_CONNECT_TIMEOUT_MS,
@@ -184,6 +187,7 @@ function parseCli(argv: readonly string[]) {
       'read-only': { type: 'boolean' },
       migrate: { type: 'boolean' },
       size: { type: 'string' },
+      'if-empty': { type: 'boolean' },
     },
   });
 }

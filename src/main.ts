@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { format } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { holdsNoCustomers } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { createLogger, type Logger, maskPii } from './observability/logger.js';
 import { principalFromConfig } from './request.js';
@@ -16,7 +17,7 @@ for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
 const USAGE = `usage: supportdesk-mcp [serve|migrate|seed|doctor] [options]
   serve (default)   MCP over stdio. Without DATABASE_URL: embedded PostgreSQL with demo data.
   migrate           apply pending migrations to DATABASE_URL (or the embedded database)
-  seed --size S     load demo|small|large data (replaces existing data)
+  seed --size S     load demo|small|large data (replaces existing data; --if-empty: only into an empty database)
   doctor            check configuration and database, then exit
 options: --database-url URL --role viewer|agent|supervisor --principal NAME --read-only --migrate
          --pool-size N --data-dir DIR --log-level LEVEL`;
@@ -51,6 +52,10 @@ async function main(): Promise<void> {
       });
     case 'seed':
       return oneShot(config, log, async (rt) => {
+        if (config.seedIfEmpty && !(await holdsNoCustomers(rt.database.pool))) {
+          process.stderr.write('the database already holds data: not seeding (--if-empty)\n');
+          return;
+        }
         const { seedDatabase } = await import('../seed/seed.js');
         const result = await seedDatabase(rt.database.pool, config.seedSize, log);
         process.stderr.write(`seeded ${result.size}: ${result.customers} customers, ${result.orders} orders in ${(result.ms / 1000).toFixed(1)} s\n`);

@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import { type Database, describeConnection, openDatabase } from './db/database.js';
+import { type Database, describeConnection, holdsNoCustomers, openDatabase } from './db/database.js';
 import { type EmbeddedCluster, startEmbeddedPostgres } from './db/embedded.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { App } from './app.js';
@@ -78,8 +78,7 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
     if (outcome.applied.length > 0) log.info({ applied: outcome.applied }, 'migrations applied');
   }
   if (embedded) {
-    const { rows } = await database.pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM customers) AS empty');
-    if (rows[0]?.empty) {
+    if (await holdsNoCustomers(database.pool)) {
       log.info('loading demo data into the embedded database (first start)');
       // Loaded only here: a server on DATABASE_URL never needs the generator at startup.
       const { seedDatabase } = await import('../seed/seed.js');

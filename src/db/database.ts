@@ -73,6 +73,12 @@ export function openDatabase(options: DatabaseOptions, log: Logger, telemetry: O
   };
 }
 
+/** True when the database holds no customers yet: a fresh one that demo data may be loaded into. */
+export async function holdsNoCustomers(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM customers) AS empty');
+  return rows[0]?.empty ?? false;
+}
+
 function databaseName(connectionString: string): string | undefined {
   try {
     return decodeURIComponent(new URL(connectionString).pathname.slice(1)) || undefined;
