@@ -43,11 +43,19 @@ const envSchema = z.object({
   SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS: intIn(0, 1_000_000_000).default(200_000),
   SUPPORTDESK_REFUND_INTENT_TTL_S: intIn(10, 86_400).default(900),
   SUPPORTDESK_SHUTDOWN_GRACE_MS: intIn(0, 60_000).default(5_000),
+  SUPPORTDESK_METRICS_TOKEN_FILE: z.string().trim().min(1).optional(),
+  // OpenTelemetry's own variables: the exporter reads the rest (headers, protocol details) itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SDK_DISABLED: boolish.default(false),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('supportdesk-mcp'),
 });
 
 export interface Config {
   readonly command: Command;
   readonly seedSize: SeedSize;
+  /** seed --if-empty: load data only into a database without customers (a stack's first start). */
+  readonly seedIfEmpty: boolean;
   readonly databaseUrl: string | undefined;
   readonly poolSize: number;
   readonly connectTimeoutMs: number;
@@ -65,6 +73,10 @@ export interface Config {
   readonly cache: { readonly maxEntries: number; readonly ttlMs: number; readonly maxBytes: number };
   readonly refunds: { readonly perRefundLimitCents: number; readonly dailyLimitCents: number; readonly intentTtlSeconds: number };
   readonly shutdownGraceMs: number;
+  /** File holding the bearer token of GET /metrics over HTTP; unset: /metrics is open. */
+  readonly metricsTokenFile: string | undefined;
+  /** Traces are exported over OTLP only when an endpoint is set (and the SDK not disabled). */
+  readonly tracing: { readonly enabled: boolean; readonly serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -137,6 +149,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const config: Config = {
     command: command as Command,
     seedSize: seedSize as SeedSize,
+    seedIfEmpty: parsed?.values['if-empty'] ?? false,
     databaseUrl: e.DATABASE_URL,
     poolSize: e.SUPPORTDESK_POOL_SIZE,
     connectTimeoutMs: e.SUPPORTDESK_CONNECT_TIMEOUT_MS,
@@ -156,11 +169,17 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       intentTtlSeconds: e.SUPPORTDESK_REFUND_INTENT_TTL_S,
     },
     shutdownGraceMs: e.SUPPORTDESK_SHUTDOWN_GRACE_MS,
+    metricsTokenFile: e.SUPPORTDESK_METRICS_TOKEN_FILE,
+    tracing: {
+      enabled: Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && !e.OTEL_SDK_DISABLED,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
   };
   return Object.freeze({
     ...config,
     cache: Object.freeze(config.cache),
     refunds: Object.freeze(config.refunds),
+    tracing: Object.freeze(config.tracing),
   });
 }
 
@@ -180,6 +199,7 @@ function parseCli(argv: readonly string[]) {
       migrate: { type: 'boolean' },
       size: { type: 'string' },
       yes: { type: 'boolean' },
+      'if-empty': { type: 'boolean' },
     },
   });
 }

@@ -68,7 +68,7 @@ async function oneShot(config: Config, log: Logger, work: (rt: Runtime) => Promi
 }
 
 async function serve(config: Config, log: Logger): Promise<void> {
-  const rt = await openRuntime(config, log, { requireMigrated: true, demoData: true });
+  const rt = await openRuntime(config, log, { requireMigrated: true, demoData: true, listen: true });
   let stopping = false;
   let closeTransport: (() => Promise<void>) | undefined = undefined;
   const shutdown = async (reason: string, exitCode = 0) => {

@@ -9,6 +9,9 @@ import { ReadCache } from './lib/cache.js';
 import { InFlight } from './lib/inflight.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { startTracing, type Tracing } from './observability/tracing.js';
+import { CacheBus } from './db/cache-bus.js';
+import { VERSION } from './version.js';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -32,6 +35,8 @@ export interface StartupOptions {
   requireMigrated?: boolean;
   /** Load demo data into an empty embedded database (serve). */
   demoData?: boolean;
+  /** LISTEN for other processes' cache invalidations (serving processes only). */
+  listen?: boolean;
 }
 
 /**
@@ -45,6 +50,10 @@ export async function openRuntime(config: Config, log: Logger, options: StartupO
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, binariesDir: config.binariesDir, log });
     connectionString = embedded.connectionString;
   }
+  const metrics = new Metrics();
+  const tracing: Tracing | undefined = config.tracing.enabled
+    ? await startTracing({ serviceName: config.tracing.serviceName, serviceVersion: VERSION })
+    : undefined;
   const database = openDatabase(
     {
       connectionString,
@@ -53,9 +62,13 @@ export async function openRuntime(config: Config, log: Logger, options: StartupO
       statementTimeoutMs: config.statementTimeoutMs,
     },
     log,
+    { metrics, tracer: tracing?.tracer },
   );
+  let bus: CacheBus | undefined;
   const closeAll = async () => {
+    await bus?.stop();
     await database.close().catch((err: unknown) => log.warn({ err }, 'closing the pool failed'));
+    await tracing?.shutdown().catch((err: unknown) => log.warn({ err }, 'flushing traces failed'));
     await embedded?.stop().catch((err: unknown) => log.warn({ err }, 'stopping embedded PostgreSQL failed'));
   };
 
@@ -83,7 +96,6 @@ export async function openRuntime(config: Config, log: Logger, options: StartupO
     throw err;
   }
 
-  const metrics = new Metrics();
   metrics.watchPool(() => ({ total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }));
   const app: App = {
     db: database.db,
@@ -94,7 +106,18 @@ export async function openRuntime(config: Config, log: Logger, options: StartupO
     config,
     clock: () => new Date(),
     inflight: new InFlight(),
+    tracer: tracing?.tracer,
   };
+  // Only a process that serves needs to hear other processes' writes.
+  if (options.listen && app.cache.enabled) {
+    bus = new CacheBus({ connectionString, connectTimeoutMs: config.connectTimeoutMs, cache: app.cache, log, metrics });
+    try {
+      await bus.start();
+    } catch (err) {
+      await closeAll();
+      throw new StartupError(`cannot listen for cache invalidations: ${(err as Error).message}`, { cause: err });
+    }
+  }
   let closed = false;
   return {
     app,

@@ -12,13 +12,18 @@ export class SeedRefusedError extends Error {
 
 /**
  * Seeding replaces every row of the domain tables, the audit log included. It says what it will
- * replace, and on a database that holds data it goes ahead only with --yes.
+ * replace, and on a database that holds data it goes ahead only with --yes (with --if-empty it
+ * leaves such a database alone and succeeds: a stack's migrate step on every start).
  */
 export async function runSeed(config: Config, rt: Runtime, say: (line: string) => void): Promise<void> {
   const { DOMAIN_TABLES, seedDatabase } = await import('../../seed/seed.js');
   const where = describeDatabase(config, rt);
   const held = await rowCounts(rt, DOMAIN_TABLES);
   const summary = held.map(([table, n]) => `${n.toLocaleString('en-US')} ${table}`).join(', ');
+  if (held.length > 0 && config.seedIfEmpty) {
+    say(`${where} holds data (${summary}): not seeding (--if-empty)`);
+    return;
+  }
   if (held.length > 0 && !config.assumeYes) {
     throw new SeedRefusedError(`${where} holds data (${summary}); seed --size ${config.seedSize} would replace all of it, the audit log included: add --yes to go ahead`);
   }

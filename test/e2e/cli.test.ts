@@ -52,6 +52,20 @@ describe('command line', () => {
     expect(rows[0]?.n).toBe(1000);
   });
 
+  it('seed --if-empty leaves a database that holds data alone', { timeout: 60_000 }, async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query("UPDATE customers SET name = 'Kept By If-Empty' WHERE id = (SELECT min(id) FROM customers)");
+      const out = await cli('seed', '--size', 'demo', '--if-empty');
+      expect(out.stderr).toContain('already holds data: not seeding');
+      const { rows } = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM customers WHERE name = 'Kept By If-Empty'");
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await c.end();
+    }
+  });
+
   it('refuses bad flags with exit code 2 and the usage', async () => {
     await expect(cli('seed', '--size', 'huge')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--size') });
   });
