@@ -58,7 +58,7 @@ describe('command line', () => {
     try {
       await c.query("UPDATE customers SET name = 'Kept By If-Empty' WHERE id = (SELECT min(id) FROM customers)");
       const out = await cli('seed', '--size', 'demo', '--if-empty');
-      expect(out.stderr).toContain('already holds data: not seeding');
+      expect(out.stderr).toContain('not seeding (--if-empty)');
       const { rows } = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM customers WHERE name = 'Kept By If-Empty'");
       expect(rows[0]?.n).toBe(1);
     } finally {
