@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { CustomersService } from '../../src/domains/customers/customers.service.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { testDeps } from '../helpers/app.js';
+import { testApp } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
 import { withDatabase } from '../helpers/global-setup.js';
@@ -60,7 +60,7 @@ describe.each(['default', 'locale C'])('search folding on the %s database', (whi
 
   beforeAll(() => {
     tdb = databases[which] as TestDatabase;
-    customers = new CustomersService(testDeps(tdb));
+    customers = new CustomersService(testApp(tdb));
   });
 
   it('the database under test has the locale it claims', async () => {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_MATCHING_WORDS } from '../../src/domains/customers/customer-search.rules.js';
 import { CustomersService } from '../../src/domains/customers/customers.service.js';
-import { connectTestClient, testDeps, textOf, type TestClient } from '../helpers/app.js';
+import { connectTestClient, testApp, textOf, type TestClient } from '../helpers/app.js';
 import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
@@ -16,7 +16,7 @@ let mcp: TestClient;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  customers = new CustomersService(testDeps(tdb));
+  customers = new CustomersService(testApp(tdb));
   mcp = await connectTestClient(tdb);
 });
 

@@ -1,6 +1,6 @@
 import { cursorScope } from '../../db/keyset.js';
 import { readWithRetry } from '../../db/retry.js';
-import type { AppDeps } from '../../deps.js';
+import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, takePage } from '../../lib/pagination.js';
@@ -22,7 +22,7 @@ export interface CustomerSearchResult {
 const SUGGESTIONS = 3;
 
 export class CustomersService {
-  constructor(private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'metrics'>) {}
+  constructor(private readonly app: Pick<App, 'db' | 'cache' | 'metrics'>) {}
 
   /** Ranked search (see customer-search.repo): contact, name, name prefix, word prefix, fragment, email fragment. */
   async search(args: { query: string; limit: number; cursor?: string }): Promise<CustomerSearchResult> {
@@ -33,7 +33,7 @@ export class CustomersService {
     const scope = cursorScope('search_customers', { q: query });
     const after = args.cursor ? decodeSearchKey(scope, args.cursor) : undefined;
     const fetch = args.limit + 1;
-    const { rows, didYouMean } = await readWithRetry(this.deps, async (db) => {
+    const { rows, didYouMean } = await readWithRetry(this.app, async (db) => {
       const plan = await readSearchPlan(db, query, shape);
       if (plan.folded === '' && !shape.phoneLike) throw tooShort();
       const found = (await rankedMatchesQuery(db, { plan, after, fetch })?.execute()) ?? [];
@@ -53,11 +53,11 @@ export class CustomersService {
 
   async get(ref: { id?: string; email?: string }): Promise<CustomerWithStats> {
     const key = ref.id ? `customer:id:${ref.id}` : `customer:email:${(ref.email ?? '').toLowerCase()}`;
-    return this.deps.cache.getOrLoad(
+    return this.app.cache.getOrLoad(
       key,
       (c: CustomerWithStats) => [cacheTags.customer(c.id)],
       async () => {
-        const customer = await readWithRetry(this.deps, (db) => findCustomerWithStats(db, ref.id ? { id: ref.id } : { email: ref.email ?? '' }));
+        const customer = await readWithRetry(this.app, (db) => findCustomerWithStats(db, ref.id ? { id: ref.id } : { email: ref.email ?? '' }));
         if (!customer) throw await this.notFound(ref);
         return customer;
       },
@@ -68,7 +68,7 @@ export class CustomersService {
     if (ref.id) {
       return new NotFoundError(`No customer with id ${ref.id}.`, 'Find the customer with search_customers (by name or email) and use the id it returns.');
     }
-    const similar = await readWithRetry(this.deps, (db) => this.suggestEmails(db, ref.email ?? ''));
+    const similar = await readWithRetry(this.app, (db) => this.suggestEmails(db, ref.email ?? ''));
     return new NotFoundError(
       `No customer with email ${ref.email}.`,
       similar.length > 0
@@ -79,7 +79,7 @@ export class CustomersService {
   }
 
   /** Emails on file most like `email` (trigram similarity): the "did you mean" of get_customer and search_customers. */
-  private suggestEmails(db: AppDeps['db'], email: string): Promise<string[]> {
+  private suggestEmails(db: App['db'], email: string): Promise<string[]> {
     return similarEmails(db, email, SUGGESTIONS);
   }
 }

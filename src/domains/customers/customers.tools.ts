@@ -48,8 +48,8 @@ export const searchCustomersTool = defineTool({
   output: searchOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { deps }) => {
-    const result = await new CustomersService(deps).search({ query: args.query, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) });
+  handler: async (args, { app }) => {
+    const result = await new CustomersService(app).search({ query: args.query, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) });
     const customers = result.customers.map((c) => ({ ...summarize(c), match: c.match }));
     return {
       structured: { customers, ...(result.didYouMean ? { did_you_mean: result.didYouMean } : {}), has_more: result.hasMore, ...(result.nextCursor ? { next_cursor: result.nextCursor } : {}) },
@@ -90,8 +90,8 @@ export const getCustomerTool = defineTool({
   output: getOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { deps }) => {
-    const c: CustomerWithStats = await new CustomersService(deps).get(args.id ? { id: args.id } : { email: args.email ?? '' });
+  handler: async (args, { app }) => {
+    const c: CustomerWithStats = await new CustomersService(app).get(args.id ? { id: args.id } : { email: args.email ?? '' });
     const ltv = c.lifetime_value.map((m) => formatMoney(m.cents, m.currency)).join(', ') || 'none';
     return {
       structured: {
