@@ -41,7 +41,7 @@ const PREFIX_END = '\u{10FFFF}';
 
 const noIds = sql<string[]>`ARRAY[]::text[]`;
 
-interface PlanRow {
+export interface PlanRow {
   folded: string;
   lowered: string;
   email_ids: string[];
@@ -76,6 +76,10 @@ export function searchPlanQuery(query: string, shape: QueryShape): RawBuilder<Pl
 export async function readSearchPlan(db: Kysely<DB>, query: string, shape: QueryShape): Promise<SearchPlan> {
   const row = (await searchPlanQuery(query, shape).execute(db)).rows[0];
   if (!row) throw new Error('search plan returned no row');
+  return searchPlanFromRow(row);
+}
+
+export function searchPlanFromRow(row: PlanRow): SearchPlan {
   const usable = (list: string[]) => (row.folded.includes(' ') || list.length > MAX_MATCHING_WORDS ? null : list);
   return {
     folded: row.folded,

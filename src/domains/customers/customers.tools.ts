@@ -30,7 +30,7 @@ const searchInput = z.strictObject({
 
 const searchOutput = z.object({
   customers: z
-    .array(customerSummary.extend({ match: z.enum(SEARCH_MATCHES).describe('Why it matched, best first: email, phone, name, name_prefix, word_prefix, fragment, email_fragment.') }))
+    .array(customerSummary.extend({ match: z.enum(SEARCH_MATCHES).describe('Why it matched; the values are in rank order, best first.') }))
     .describe('Matching customers, best match first, then by name.'),
   did_you_mean: z.array(z.string()).optional().describe('Emails on file similar to a whole email that matched nobody exactly.'),
   ...pageInfo,
