@@ -111,21 +111,22 @@ BEGIN
     TRUNCATE customer_name_words;
     RETURN NULL;
   END IF;
+  -- Deletes name every key column, so each row is one primary key lookup.
   IF TG_OP = 'DELETE' THEN
-    DELETE FROM customer_name_words AS w USING old_rows AS o
-     WHERE w.customer_id = o.id AND w.search_name = o.search_name
-       AND w.word = ANY (string_to_array(o.search_name, ' '));
+    DELETE FROM customer_name_words AS cw
+     USING old_rows AS o, unnest(string_to_array(o.search_name, ' ')) WITH ORDINALITY AS w (word, n)
+     WHERE cw.word = w.word AND cw.first_word = (w.n = 1) AND cw.search_name = o.search_name AND cw.customer_id = o.id;
     RETURN NULL;
   END IF;
   IF TG_OP = 'UPDATE' THEN
-    DELETE FROM customer_name_words
-     WHERE customer_id = OLD.id AND search_name = OLD.search_name
-       AND word = ANY (string_to_array(OLD.search_name, ' '));
+    DELETE FROM customer_name_words AS cw
+     USING unnest(string_to_array(OLD.search_name, ' ')) WITH ORDINALITY AS w (word, n)
+     WHERE cw.word = w.word AND cw.first_word = (w.n = 1) AND cw.search_name = OLD.search_name AND cw.customer_id = OLD.id;
     INSERT INTO customer_name_words (word, first_word, search_name, customer_id)
     SELECT DISTINCT w.word, w.n = 1, NEW.search_name, NEW.id
       FROM unnest(string_to_array(NEW.search_name, ' ')) WITH ORDINALITY AS w (word, n);
     INSERT INTO name_vocabulary (word)
-    SELECT DISTINCT word FROM unnest(string_to_array(NEW.search_name, ' ')) AS word
+    SELECT DISTINCT word FROM unnest(string_to_array(NEW.search_name, ' ')) AS word ORDER BY word
     ON CONFLICT DO NOTHING;
     RETURN NULL;
   END IF;
@@ -134,8 +135,9 @@ BEGIN
   SELECT DISTINCT w.word, w.n = 1, c.search_name, c.id
     FROM new_rows AS c, unnest(string_to_array(c.search_name, ' ')) WITH ORDINALITY AS w (word, n)
    ORDER BY 1, 2, 3, 4;
+  -- New words in one order everywhere: concurrent inserts of the same new words wait, never deadlock.
   INSERT INTO name_vocabulary (word)
-  SELECT DISTINCT w.word FROM new_rows AS c, unnest(string_to_array(c.search_name, ' ')) AS w (word)
+  SELECT DISTINCT w.word FROM new_rows AS c, unnest(string_to_array(c.search_name, ' ')) AS w (word) ORDER BY 1
   ON CONFLICT DO NOTHING;
   RETURN NULL;
 END

@@ -54,21 +54,18 @@ export function searchPlanQuery(query: string, shape: QueryShape): RawBuilder<Pl
   const folded = sql<string>`search_fold(${query})`;
   const escaped = sql<string>`replace(replace(replace(${folded}, '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
   const phoneKey = sql<string>`search_phone(${query})`;
+  // Two keys of one number are equal or differ by a 1-3 digit country code in front (search_phone):
+  // a stored key may be the typed one without its first 1-3 digits, or end with the typed one.
+  const samePhone = sql<boolean>`length(search_phone) >= ${MIN_PHONE_DIGITS} AND (
+    search_phone IN (${phoneKey}, substr(${phoneKey}, 2), substr(${phoneKey}, 3), substr(${phoneKey}, 4))
+    OR (reverse(search_phone) > reverse(${phoneKey}) AND reverse(search_phone) < reverse(${phoneKey}) || ':'
+        AND length(search_phone) <= length(${phoneKey}) + 3))`;
   const words = (where: RawBuilder<boolean>) =>
     sql<string[]>`ARRAY(SELECT word FROM name_vocabulary WHERE ${where} ORDER BY word LIMIT ${MAX_MATCHING_WORDS + 1})`;
   return sql<PlanRow>`
     SELECT ${folded} AS folded, lower(${query}) AS lowered,
       ${shape.emailLike ? sql`ARRAY(SELECT id FROM customers WHERE lower(email) = lower(${query}))` : noIds} AS email_ids,
-      ${
-        shape.phoneLike
-          ? sql`ARRAY(SELECT id FROM customers WHERE length(search_phone) >= ${MIN_PHONE_DIGITS} AND (
-              -- Stored with fewer digits: the same number without the country code typed.
-              search_phone IN (${phoneKey}, substr(${phoneKey}, 2), substr(${phoneKey}, 3), substr(${phoneKey}, 4))
-              -- Stored with more digits: typed without the country code it is stored with.
-              OR (reverse(search_phone) > reverse(${phoneKey}) AND reverse(search_phone) < reverse(${phoneKey}) || ':'
-                  AND length(search_phone) <= length(${phoneKey}) + 3)))`
-          : noIds
-      } AS phone_ids,
+      ${shape.phoneLike ? sql`ARRAY(SELECT id FROM customers WHERE ${samePhone})` : noIds} AS phone_ids,
       ${words(sql`word >= ${folded} AND word < ${folded} || ${PREFIX_END}`)} AS prefix_words,
       ${words(sql`word LIKE '%_' || ${escaped} || '%' AND word NOT LIKE ${escaped} || '%'`)} AS inner_words`;
 }

@@ -50,12 +50,3 @@ export function queryShape(query: string): QueryShape {
     emailFragment: !/\s/.test(query),
   };
 }
-
-/**
- * Keys of one number differ at most by a 1-3 digit country code in front (see search_phone): the
- * stored keys a query key matches exactly are the key itself and the key without 1-3 leading
- * digits, when those still have enough digits.
- */
-export function phoneKeyVariants(key: string): string[] {
-  return [0, 1, 2, 3].map((n) => key.slice(n)).filter((k) => k.length >= MIN_PHONE_DIGITS);
-}
