@@ -1,16 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { openDatabase } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { CustomersService } from '../../src/domains/customers/customers.service.js';
-import { createLogger } from '../../src/observability/logger.js';
 import { testApp } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
-import { withDatabase } from '../helpers/global-setup.js';
 
 /**
  * Search folds what people type the same way on every database: case (in every script), accents,
@@ -18,35 +11,10 @@ import { withDatabase } from '../helpers/global-setup.js';
  * and on one created with locale C, where lower() alone folds only ASCII letters.
  */
 
-async function createCLocaleDatabase(): Promise<TestDatabase> {
-  const adminUrl = inject('pgAdminUrl');
-  const name = `supportdesk_c_${randomBytes(5).toString('hex')}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(text).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
-  const url = withDatabase(adminUrl, name);
-  const database = openDatabase({ connectionString: url, poolSize: 4, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000 }, createLogger('silent'));
-  const outcome = await migrateToLatest(database.db);
-  if (outcome.error) throw outcome.error;
-  return {
-    url,
-    name,
-    pool: database.pool,
-    db: database.db,
-    drop: async () => {
-      await database.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
-}
-
 const databases: Record<string, TestDatabase> = {};
 
 beforeAll(async () => {
-  [databases.default, databases['locale C']] = await Promise.all([createTestDatabase(), createCLocaleDatabase()]);
+  [databases.default, databases['locale C']] = await Promise.all([createTestDatabase(), createTestDatabase({ locale: 'C' })]);
 });
 
 afterAll(async () => {
