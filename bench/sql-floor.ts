@@ -118,7 +118,7 @@ export async function floorSearchCustomers(client: Client, query: string, limit 
   const planQuery = searchPlanQuery(query, shape).compile(compiler);
   const row = (await client.query<PlanRow>(planQuery.sql, [...planQuery.parameters])).rows[0];
   if (!row) throw new Error('floor: the search plan returned no row');
-  const args = { plan: searchPlanFromRow(row), after: undefined, fetch: limit + 1 };
+  const args = { plan: searchPlanFromRow(row), names: shape.nameFragment, after: undefined, fetch: limit + 1 };
   const ranked = rankedMatchesQuery(compiler, args)?.compile();
   const found = ranked ? (await client.query(ranked.sql, [...ranked.parameters])).rowCount ?? 0 : 0;
   if (found < args.fetch && shape.emailFragment) {

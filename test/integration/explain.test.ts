@@ -110,12 +110,12 @@ describe('query plans on 100,000 customers and 220,000 orders', () => {
     ];
     for (const { query, via } of cases) {
       const searchPlan = await readSearchPlan(tdb.db, query, queryShape(query));
-      const nodes = await plan(rankedMatchesQuery(tdb.db, { plan: searchPlan, after: undefined, fetch: 21 }) as { compile(): CompiledQuery });
+      const nodes = await plan(rankedMatchesQuery(tdb.db, { plan: searchPlan, names: true, after: undefined, fetch: 21 }) as { compile(): CompiledQuery });
       expect(seqScans(nodes), query).toEqual([]);
       expect(indexesUsed(nodes), query).toContain(via);
     }
     const emailPlan = await readSearchPlan(tdb.db, 'user1234@', queryShape('user1234@'));
-    expect(seqScans(await plan(emailFragmentQuery(tdb.db, { plan: emailPlan, after: undefined, fetch: 21 }))), 'user1234@').toEqual([]);
+    expect(seqScans(await plan(emailFragmentQuery(tdb.db, { plan: emailPlan, names: true, after: undefined, fetch: 21 }))), 'user1234@').toEqual([]);
   });
 
   it('the search plan finds emails, phones and vocabulary words through indexes', async () => {

@@ -98,6 +98,8 @@ type Branch = SelectQueryBuilder<DB, any, { rank: number; match: SearchMatch; se
 
 interface BranchArgs {
   readonly plan: SearchPlan;
+  /** False for a phone number: no name holds one, and its spaces would send name groups to the slow path. */
+  readonly names: boolean;
   readonly after: SearchKey | undefined;
   /** Rows each branch may return: the page size plus one. */
   readonly fetch: number;
@@ -211,10 +213,12 @@ export function rankedMatchesQuery(db: Kysely<DB>, args: BranchArgs) {
   const branches: Branch[] = [];
   const hasContacts = args.plan.emailIds.length + args.plan.phoneIds.length > 0;
   if (from <= MATCH_RANK.email && hasContacts) branches.push(contactBranch(db, args));
-  if (from <= MATCH_RANK.name) branches.push(nameBranch(db, args, 'name'));
-  if (from <= MATCH_RANK.name_prefix) branches.push(nameBranch(db, args, 'name_prefix'));
-  if (from <= MATCH_RANK.word_prefix && args.plan.prefixWords?.length !== 0) branches.push(wordPrefixBranch(db, args, args.plan.prefixWords ? 'cw.search_name' : 'search_name'));
-  if (from <= MATCH_RANK.fragment && args.plan.innerWords?.length !== 0) branches.push(fragmentBranch(db, args, args.plan.innerWords ? 'cw.search_name' : 'search_name'));
+  if (args.names) {
+    if (from <= MATCH_RANK.name) branches.push(nameBranch(db, args, 'name'));
+    if (from <= MATCH_RANK.name_prefix) branches.push(nameBranch(db, args, 'name_prefix'));
+    if (from <= MATCH_RANK.word_prefix && args.plan.prefixWords?.length !== 0) branches.push(wordPrefixBranch(db, args, args.plan.prefixWords ? 'cw.search_name' : 'search_name'));
+    if (from <= MATCH_RANK.fragment && args.plan.innerWords?.length !== 0) branches.push(fragmentBranch(db, args, args.plan.innerWords ? 'cw.search_name' : 'search_name'));
+  }
   return branches.length > 0 ? mergeBranches(db, branches, args.fetch) : undefined;
 }
 

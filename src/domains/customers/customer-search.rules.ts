@@ -37,16 +37,20 @@ export interface QueryShape {
   readonly fullEmail: boolean;
   /** Only digits and phone punctuation, with enough digits: compared with phone numbers. */
   readonly phoneLike: boolean;
-  /** Has no whitespace: could be part of an email. */
+  /** Could be part of a name: anything but a phone number. */
+  readonly nameFragment: boolean;
+  /** Has no whitespace and is no phone number: could be part of an email. */
   readonly emailFragment: boolean;
 }
 
 export function queryShape(query: string): QueryShape {
   const digits = query.replace(/\D/g, '').length;
+  const phoneLike = /^\+?[\d\s().\-/]+$/.test(query) && digits >= MIN_PHONE_DIGITS;
   return {
     emailLike: query.includes('@'),
     fullEmail: /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(query),
-    phoneLike: /^\+?[\d\s().\-/]+$/.test(query) && digits >= MIN_PHONE_DIGITS,
-    emailFragment: !/\s/.test(query),
+    phoneLike,
+    nameFragment: !phoneLike,
+    emailFragment: !phoneLike && !/\s/.test(query),
   };
 }

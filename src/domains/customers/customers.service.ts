@@ -36,8 +36,9 @@ export class CustomersService {
     const { rows, didYouMean } = await readWithRetry(this.app, async (db) => {
       const plan = await readSearchPlan(db, query, shape);
       if (plan.folded === '' && !shape.phoneLike) throw tooShort();
-      const found = (await rankedMatchesQuery(db, { plan, after, fetch })?.execute()) ?? [];
-      if (found.length < fetch && shape.emailFragment) found.push(...(await emailFragmentQuery(db, { plan, after, fetch: fetch - found.length }).execute()));
+      const args = { plan, names: shape.nameFragment, after, fetch };
+      const found = (await rankedMatchesQuery(db, args)?.execute()) ?? [];
+      if (found.length < fetch && shape.emailFragment) found.push(...(await emailFragmentQuery(db, { ...args, fetch: fetch - found.length }).execute()));
       const missedEmail = !after && shape.fullEmail && plan.emailIds.length === 0;
       return { rows: found, didYouMean: missedEmail ? await this.suggestEmails(db, query) : [] };
     });
