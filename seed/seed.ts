@@ -61,7 +61,7 @@ export const DEMO_ORDERS = {
 } as const;
 
 /** Every table seeding replaces; CASCADE also empties tables that reference them. */
-const DOMAIN_TABLES = ['customers', 'products', 'orders', 'order_items', 'refund_intents', 'refunds', 'interactions', 'audit_log'];
+export const DOMAIN_TABLES = ['customers', 'products', 'orders', 'order_items', 'refund_intents', 'refunds', 'interactions', 'audit_log'];
 /** The tables seeding fills. */
 const SEEDED_TABLES = ['customers', 'products', 'orders', 'order_items', 'refunds', 'interactions'];
 
