@@ -87,7 +87,7 @@ export const DEMO_PAYMENT_METHODS = {
 
 /** Every table seeding replaces; CASCADE also empties tables that reference them. */
 export const DOMAIN_TABLES = [
-  'customers', 'addresses', 'payment_methods', 'products', 'variants', 'orders', 'order_items', 'payment_transactions', 'shipments',
+  'customers', 'products', 'orders', 'addresses', 'payment_methods', 'variants', 'order_items', 'payment_transactions', 'shipments',
   'intents', 'refunds', 'returns', 'return_items', 'interactions', 'audit_log',
 ];
 /** The tables seeding fills. */
