@@ -70,7 +70,7 @@ const returnRecord = z.object({
   items: z.array(z.object({ line_no: intOut, quantity: intOut, sku: z.string(), replacement_sku: z.string().optional() })),
 });
 
-const refund = z.object({ id: z.string(), amount_cents: intOut, reason: z.string(), note: z.string().optional(), created_by: z.string(), created_at: at });
+const refund = z.object({ id: z.string(), amount_cents: intOut, reason: z.string(), note: z.string().optional().describe('Fenced untrusted text.'), created_by: z.string(), created_at: at });
 
 export const getOrderOutput = z.object({
   id: z.string(),
@@ -162,7 +162,7 @@ export function shapeOrder(o: OrderDetail, fence: Fence): z.input<typeof getOrde
     }),
     returns: o.returns.length > 0 ? o.returns.map((r) => ({ ...r, created_at: toIso(r.created_at), items: r.items.map((i) => dropNulls(i)) })) : null,
     refunds: o.refunds.map((r) =>
-      dropNulls({ id: r.id, amount_cents: r.amount_cents, reason: r.reason, note: r.note === null ? null : truncate(r.note, NOTE_MAX), created_by: r.created_by, created_at: toIso(r.created_at) }),
+      dropNulls({ id: r.id, amount_cents: r.amount_cents, reason: r.reason, note: r.note === null ? null : fence.wrap(truncate(r.note, NOTE_MAX)), created_by: r.created_by, created_at: toIso(r.created_at) }),
     ),
     refund_count: o.refund_count,
     allowed_actions: o.allowed_actions,
