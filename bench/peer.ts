@@ -7,9 +7,7 @@ import {
   productsBySkus,
   HISTORY_SQL,
   historyParams,
-  ORDER_DETAIL_SQL,
-  ORDER_ITEMS_MAX,
-  ORDER_REFUNDS_MAX,
+  orderDetail,
   TOP_CUSTOMERS_SQL,
 } from './sql-floor.js';
 import { startStdioTarget, type StdioTarget } from './stdio-target.js';
@@ -85,7 +83,8 @@ export function peerSearchCustomers(fragment: string, limit = 20): string {
 }
 
 export function peerGetOrder(orderId: string): string {
-  return inlineParams(ORDER_DETAIL_SQL, [ORDER_ITEMS_MAX, ORDER_REFUNDS_MAX, orderId]);
+  const q = orderDetail(orderId);
+  return inlineParams(q.sql, q.parameters as SqlValue[]);
 }
 
 export function peerTopCustomers(args: { days: number; currency: string; limit: number }): string {

@@ -91,6 +91,12 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   } else {
     checks.push({ target: 'W5 p50 < 0.2 ms; >= 10x faster than peer', measured: byId.get('W5')?.skipped ?? 'not run', verdict: 'SKIP' });
   }
+  const w9 = byId.get('W9');
+  checks.push(
+    w9?.figures
+      ? { target: 'W9 order operations p50 <= 10 ms per operation (prepare + confirm)', measured: `${fmt(w9.figures.server.latency.p50)} ms`, verdict: verdict(w9.figures.server.latency.p50 <= 10) }
+      : { target: 'W9 order operations p50 <= 10 ms per operation', measured: w9?.skipped ?? 'not run', verdict: 'SKIP' },
+  );
   const cold = r.coldStart.server.medianMs;
   checks.push({ target: 'cold start < 400 ms', measured: `${fmt(cold, 0)} ms`, verdict: verdict(cold < 400) });
   const rss = r.peakRssMiB.server;
@@ -205,7 +211,8 @@ export function renderMarkdown(r: BenchResults, checks: TargetCheck[]): string {
     '',
     ...latencyTable(r),
     '',
-    'own cost = server p50 − SQL floor p50 (MCP, validation, shaping, cache). W6 figures are per operation of two tool calls.',
+    'own cost = server p50 − SQL floor p50 (MCP, validation, shaping, cache). W6 and W9 figures are per operation of two tool calls; ' +
+      'their floor runs the services in-process (their SQL and rules, no MCP).',
     '',
     '## Throughput (operations/s)',
     '',

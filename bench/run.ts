@@ -1,14 +1,16 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { typeParsers } from '../src/db/database.js';
 import { createLogger } from '../src/observability/logger.js';
 import { BENCH_CUSTOMERS, type BenchSize, openBenchServer, prepareBenchDatabase } from './database.js';
 import { Cleanup, Phases, say } from './lifecycle.js';
 import { startPeer } from './peer.js';
 import { type BenchResults, checkTargets, renderMarkdown, type WorkloadResult, writeResults } from './report.js';
 import { sampleArgumentPools } from './samples.js';
+import { REFUNDABLE_STATUSES } from '../src/domains/orders/order-rules.js';
+import { sampleOperationPools } from './operations-workload.js';
 import { measureSearchScaling } from './search-scaling.js';
-import { REFUNDABLE_STATUSES } from './sql-floor.js';
 import type { StdioTarget } from './stdio-target.js';
 import { measureColdStart, measureProtocolFloor, measureWorkload, type SuiteOptions } from './suite.js';
 import { peakRssMiB, startNoopServer, startOurServer } from './targets.js';
@@ -35,7 +37,7 @@ function parseOptions(argv: string[]) {
       repeats: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '200' },
       'budget-s': { type: 'string', default: '60' },
-      workloads: { type: 'string', default: 'W1,W2,W3,W4,W5,W6,W7,W8' },
+      workloads: { type: 'string', default: 'W1,W2,W3,W4,W5,W6,W7,W8,W9' },
       'server-node-options': { type: 'string', default: '' },
       // Search at 1M and 5M customers (seeds a 5M customers-only database once): large runs only, by default.
       'search-scaling': { type: 'string', default: 'auto' },
@@ -125,12 +127,17 @@ async function main(): Promise<void> {
       : undefined;
     if (scalingDb) notes.push(`Search scaling database ${scalingDb.note}`);
 
-    const floorClient = new pg.Client({ connectionString: db.url, application_name: 'supportdesk-bench-floor' });
+    // The server's type parsers: the write floors run the services themselves on this connection.
+    const floorClient = new pg.Client({ connectionString: db.url, application_name: 'supportdesk-bench-floor', types: typeParsers });
     await floorClient.connect();
     cleanup.add(() => floorClient.end());
     const postgres = (await floorClient.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
     const pools = await phases.run('sample arguments', () => sampleArgumentPools(floorClient, Math.min(opsPerTarget(opts.suite), 50_000), REFUNDABLE_STATUSES));
-    const workloads = buildWorkloads(pools, String(Date.now() % 10_000).padStart(4, '0')).filter((w) => opts.workloads.has(w.id));
+    const runTag = String(Date.now() % 10_000).padStart(4, '0');
+    const operationPools = await phases.run('sample order operations', () =>
+      sampleOperationPools(floorClient, Math.min(opsPerTarget(opts.suite), 20_000), runTag),
+    );
+    const workloads = buildWorkloads(pools, operationPools, runTag).filter((w) => opts.workloads.has(w.id));
     const firstEmail = pools.emails[0] ?? 'nobody@example.com';
 
     const coldStart = await phases.run('cold start (3 fresh processes each)', async () => ({

@@ -33,10 +33,10 @@ export async function sampleArgumentPools(client: pg.ClientBase, size: number, r
   );
   const orders = await client.query<{ id: string }>('SELECT id FROM orders ORDER BY md5(id) LIMIT $1', [size]);
   const refundable = await client.query<{ id: string }>(
-    `SELECT id FROM orders WHERE total_cents - refunded_cents >= 1 AND status = ANY($2::text[]) ORDER BY md5(id || ':refund') LIMIT $1`,
+    `SELECT id FROM orders WHERE paid_cents - refunded_cents >= 1 AND status = ANY($2::text[]) ORDER BY md5(id || ':refund') LIMIT $1`,
     [size, refundableStatuses],
   );
-  const products = await client.query<{ sku: string }>('SELECT sku FROM products ORDER BY md5(sku)');
+  const products = await client.query<{ sku: string }>('SELECT sku FROM variants ORDER BY md5(sku)');
   const skus = products.rows.map((r) => r.sku);
   const skuGroups = Array.from({ length: Math.min(size, 1000) }, (_, i) => Array.from({ length: 1 + (i % 5) }, (_, j) => skus[(i * 7 + j * 13) % skus.length] as string));
   return {

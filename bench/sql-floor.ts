@@ -5,8 +5,8 @@ import { emailFragmentQuery, type PlanRow, rankedMatchesQuery, searchPlanFromRow
 import { queryShape } from '../src/domains/customers/customer-search.rules.js';
 import { customerWithStatsQuery } from '../src/domains/customers/customers.repo.js';
 import { productsBySkusQuery } from '../src/domains/inventory/inventory.repo.js';
+import { orderDetailQuery } from '../src/domains/orders/order-detail.repo.js';
 import { listOrdersQuery } from '../src/domains/orders/orders.repo.js';
-import { newId } from '../src/lib/ids.js';
 
 /**
  * The SQL floor: the statements each tool runs, sent through a plain pg client from the bench
@@ -43,26 +43,12 @@ export async function floorCheckInventory(client: Client, skus: readonly string[
   await client.query(q.sql, [...q.parameters]);
 }
 
-/** orders.repo orderDetailQuery ($1 = ORDER_ITEMS_MAX, $2 = ORDER_REFUNDS_MAX, $3 = order id) */
-export const ORDER_DETAIL_SQL = `select "o"."id", "o"."customer_id", "o"."status", "o"."currency", "o"."total_cents", "o"."refunded_cents",
-  "o"."created_at", "o"."updated_at", "o"."version", "c"."name" as "customer_name", "c"."email" as "customer_email", (
-    SELECT coalesce(json_agg(json_build_object('line_no', i.line_no, 'sku', i.sku, 'name', p.name,
-      'quantity', i.quantity, 'unit_price_cents', i.unit_price_cents) ORDER BY i.line_no), '[]')
-    FROM (SELECT * FROM order_items WHERE order_id = o.id ORDER BY line_no LIMIT $1) AS i
-    JOIN products AS p ON p.sku = i.sku) as "items",
-  (SELECT count(*)::int FROM order_items WHERE order_id = o.id) as "item_count", (
-    SELECT coalesce(json_agg(json_build_object('id', r.id, 'amount_cents', r.amount_cents, 'currency', r.currency,
-      'reason', r.reason, 'note', r.note, 'created_by', r.created_by, 'created_at', r.created_at)
-      ORDER BY r.created_at DESC, r.id DESC), '[]')
-    FROM (SELECT * FROM refunds WHERE order_id = o.id ORDER BY created_at DESC, id DESC LIMIT $2) AS r) as "refunds",
-  (SELECT count(*)::int FROM refunds WHERE order_id = o.id) as "refund_count"
-  from "orders" as "o" inner join "customers" as "c" on "c"."id" = "o"."customer_id" where "o"."id" = $3`;
-export const ORDER_ITEMS_MAX = 100;
-export const ORDER_REFUNDS_MAX = 50;
+/** order-detail.repo orderDetailQuery for get_order {order_id}, compiled from the repo. */
+export const orderDetail = (orderId: string) => orderDetailQuery(compiler, orderId).compile();
 
 /** top-customers.repo topCustomersQuery ($1 since, $2 currency, $3 'cancelled', $4 limit) */
 export const TOP_CUSTOMERS_SQL =
-  `with "ranked" as (select "customer_id", count(*)::int as "order_count", sum(total_cents - refunded_cents)::bigint as "net_cents" ` +
+  `with "ranked" as (select "customer_id", count(*)::int as "order_count", sum(paid_cents - refunded_cents)::bigint as "net_cents" ` +
   `from "orders" where "created_at" >= $1 and "currency" = $2 and "status" <> $3 group by "customer_id" ` +
   `order by "net_cents" desc, "customer_id" limit $4) ` +
   `select "ranked"."customer_id", "ranked"."order_count", "ranked"."net_cents", "c"."name", "c"."email", "c"."tier" ` +
@@ -128,7 +114,8 @@ export async function floorSearchCustomers(client: Client, query: string, limit 
 }
 
 export async function floorGetOrder(client: Client, orderId: string): Promise<void> {
-  const { rowCount } = await client.query(ORDER_DETAIL_SQL, [ORDER_ITEMS_MAX, ORDER_REFUNDS_MAX, orderId]);
+  const q = orderDetail(orderId);
+  const { rowCount } = await client.query(q.sql, [...q.parameters]);
   if (!rowCount) throw new Error(`floor: no order ${orderId}`);
 }
 
@@ -142,7 +129,7 @@ export async function floorCustomerHistory(client: Client, customerId: string, l
   await client.query(HISTORY_SQL, historyParams(customerId, limit));
 }
 
-const CONTACT_COLUMNS = `"id", "name", "email", "phone", "tier", "status", "updated_at", "version"`;
+const CONTACT_COLUMNS = `"id", "name", "email", "phone", "tier", "status", "default_address_id", "updated_at", "version"`;
 /** customer-updates.repo lockCustomer */
 export const LOCK_CUSTOMER_SQL = `select ${CONTACT_COLUMNS} from "customers" where "id" = $1 for update`;
 /** customer-updates.repo updateCustomerIfVersion, phone only */
@@ -189,58 +176,5 @@ export async function floorUpdateCustomerPhone(client: Client, customerId: strin
       JSON.stringify({ phone }),
       requestId,
     ]);
-  });
-}
-
-const ORDER_MONEY_COLUMNS = `"id", "customer_id", "status", "currency", "total_cents", "refunded_cents"`;
-/** refunds.repo findOrderForRefund */
-export const ORDER_FOR_REFUND_SQL = `select ${ORDER_MONEY_COLUMNS} from "orders" where "id" = $1`;
-/** refunds.repo insertRefundIntent */
-export const INSERT_INTENT_SQL =
-  `insert into "refund_intents" ("id", "order_id", "amount_cents", "currency", "reason", "note", "created_by", "created_role", "expires_at") ` +
-  `values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "id", "expires_at"`;
-/** refunds.repo lockRefundIntent */
-export const LOCK_INTENT_SQL = `select * from "refund_intents" where "id" = $1 for update`;
-/** refunds.repo applyRefundToOrder */
-export const APPLY_REFUND_SQL =
-  `update "orders" set "refunded_cents" = refunded_cents + $1, "version" = version + 1, "updated_at" = now() ` +
-  `where "id" = $2 and refunded_cents + $3 <= total_cents and status = ANY($4::text[]) returning ${ORDER_MONEY_COLUMNS}`;
-/** refunds.repo insertRefund */
-export const INSERT_REFUND_SQL =
-  `insert into "refunds" ("id", "order_id", "intent_id", "amount_cents", "currency", "reason", "note", "created_by") ` +
-  `values ($1, $2, $3, $4, $5, $6, $7, $8) returning "id", "created_at"`;
-/** refunds.repo markIntentDone */
-export const MARK_INTENT_DONE_SQL = `update "refund_intents" set "status" = $1, "refund_id" = $2, "response" = $3, "confirmed_at" = $4 where "id" = $5`;
-export const REFUNDABLE_STATUSES = ['paid', 'processing', 'shipped', 'delivered'];
-
-/** prepare_refund {amount_cents: 1} then confirm_refund, as a supervisor (no limit queries). */
-export async function floorRefundOneCent(client: Client, orderId: string, requestId: string): Promise<void> {
-  const order = (await client.query<{ id: string; currency: string; total_cents: string; refunded_cents: string }>(ORDER_FOR_REFUND_SQL, [orderId])).rows[0];
-  if (!order || Number(order.total_cents) - Number(order.refunded_cents) < 1) throw new Error(`floor: order ${orderId} has nothing to refund`);
-  const intentId = newId('refundIntent');
-  const expiresAt = new Date(Date.now() + 900_000);
-  await client.query(INSERT_INTENT_SQL, [intentId, orderId, 1, order.currency, 'goodwill', null, FLOOR_PRINCIPAL.id, FLOOR_PRINCIPAL.role, expiresAt]);
-  await inTransaction(client, async () => {
-    const intent = (await client.query(LOCK_INTENT_SQL, [intentId])).rows[0];
-    if (!intent) throw new Error(`floor: intent ${intentId} vanished`);
-    const applied = (await client.query<{ customer_id: string; refunded_cents: string }>(APPLY_REFUND_SQL, [1, orderId, 1, REFUNDABLE_STATUSES])).rows[0];
-    if (!applied) throw new Error(`floor: refund refused on ${orderId}`);
-    const refundId = newId('refund');
-    const refund = (await client.query<{ created_at: Date }>(INSERT_REFUND_SQL, [refundId, orderId, intentId, 1, order.currency, 'goodwill', null, FLOOR_PRINCIPAL.id]))
-      .rows[0];
-    const refunded = Number(applied.refunded_cents);
-    await client.query(INSERT_AUDIT_SQL, [
-      FLOOR_PRINCIPAL.id,
-      FLOOR_PRINCIPAL.role,
-      'confirm_refund',
-      'order',
-      orderId,
-      'refund',
-      JSON.stringify({ refunded_cents: refunded - 1 }),
-      JSON.stringify({ refunded_cents: refunded, refund_id: refundId, amount_cents: 1, reason: 'goodwill' }),
-      requestId,
-    ]);
-    const receipt = { refund_id: refundId, intent_id: intentId, order_id: orderId, customer_id: applied.customer_id, amount: { cents: 1, currency: order.currency } };
-    await client.query(MARK_INTENT_DONE_SQL, ['done', refundId, JSON.stringify(receipt), refund?.created_at ?? new Date(), intentId]);
   });
 }

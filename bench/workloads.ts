@@ -8,15 +8,18 @@ import {
   floorListOrders,
   floorGetCustomerByEmail,
   floorGetOrder,
-  floorRefundOneCent,
   floorSearchCustomers,
   floorTopCustomers,
   floorUpdateCustomerPhone,
 } from './sql-floor.js';
 import type { StdioTarget } from './stdio-target.js';
+import { ConfirmService } from '../src/domains/operations/confirm.service.js';
+import { PrepareService } from '../src/domains/operations/prepare.service.js';
+import { floorApp } from './floor-app.js';
+import { type OperationPools, operationsWorkload } from './operations-workload.js';
 
 /**
- * The workloads (W1-W6 with targets, W7-W8 for per-tool figures), each as three operations over the same arguments: through our server,
+ * The workloads (W1-W6 with targets, W7-W8 for per-tool figures, W9 the order operations), each as three operations over the same arguments: through our server,
  * through the SQL floor (a plain pg client), and through the peer (absent where the peer cannot
  * do it). An operation's index selects its arguments from the pools.
  */
@@ -41,7 +44,7 @@ export const TOP_CUSTOMERS_ARGS = { days: 90, currency: 'USD', limit: 10 } as co
 
 const peerQuery = (target: StdioTarget, sql: string) => target.call('query', { sql }).then(() => undefined);
 
-export function buildWorkloads(pools: ArgumentPools, runTag: string): Workload[] {
+export function buildWorkloads(pools: ArgumentPools, operations: OperationPools, runTag: string): Workload[] {
   return [
     {
       id: 'W1',
@@ -114,19 +117,21 @@ export function buildWorkloads(pools: ArgumentPools, runTag: string): Workload[]
       floor: (c) => (i) => floorCheckInventory(c, pick(pools.skuGroups, i)),
       peer: (t) => (i) => peerQuery(t, peerCheckInventory(pick(pools.skuGroups, i))),
     },
+    operationsWorkload(operations),
   ];
 }
 
 /**
  * W6: even operations read a customer's version and update its phone with it; odd ones prepare
  * and confirm a 1-cent refund. Each operation is two tool calls. The peer is read-only: no W6.
+ * The refund's floor runs the services in-process (floor-app.ts): its SQL is no longer a fixed script.
  */
 function writeMix(pools: ArgumentPools, runTag: string): Workload {
   const phone = (target: string, k: number) => `+1 555 ${runTag} ${target}${k}`;
   return {
     id: 'W6',
-    title: 'write mix: get_customer + update_customer, or prepare_refund + confirm_refund',
-    requiredTools: ['get_customer', 'update_customer', 'prepare_refund', 'confirm_refund'],
+    title: 'write mix: get_customer + update_customer, or prepare_refund + confirm_action',
+    requiredTools: ['get_customer', 'update_customer', 'prepare_refund', 'confirm_action'],
     callsPerOp: 2,
     distinctArgs: Math.min(pools.writeCustomerIds.length, pools.refundableOrderIds.length) * 2,
     server: (t) => async (i) => {
@@ -141,14 +146,20 @@ function writeMix(pools: ArgumentPools, runTag: string): Workload {
         const prepared = await t.call('prepare_refund', { order_id: pick(pools.refundableOrderIds, k), amount_cents: 1, reason: 'goodwill' });
         const intentId = (prepared.structuredContent as { intent_id?: unknown } | undefined)?.intent_id;
         if (typeof intentId !== 'string') throw new Error('prepare_refund returned no intent_id');
-        await t.call('confirm_refund', { intent_id: intentId });
+        await t.call('confirm_action', { intent_id: intentId });
       }
     },
-    floor: (c) => async (i) => {
-      const k = i >> 1;
-      const requestId = `bench-${runTag}-${i}`;
-      if (i % 2 === 0) await floorUpdateCustomerPhone(c, pick(pools.writeCustomerIds, k), phone('f', k), requestId);
-      else await floorRefundOneCent(c, pick(pools.refundableOrderIds, k), requestId);
+    floor: (c) => {
+      const { app, request } = floorApp(c);
+      return async (i) => {
+        const k = i >> 1;
+        if (i % 2 === 0) {
+          await floorUpdateCustomerPhone(c, pick(pools.writeCustomerIds, k), phone('f', k), `bench-${runTag}-${i}`);
+          return;
+        }
+        const prepared = await new PrepareService(app, request()).refund({ orderId: pick(pools.refundableOrderIds, k), amount: 1, reason: 'goodwill' });
+        await new ConfirmService(app, request()).confirm(prepared.intent_id);
+      };
     },
   };
 }

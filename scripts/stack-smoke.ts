@@ -32,7 +32,7 @@ async function main(base: string): Promise<void> {
 
   const agent = await connect(base, DEMO.agent);
   const agentTools = (await agent.listTools()).tools.map((t) => t.name);
-  check(agentTools.includes('confirm_refund'), `the agent token lists the write tools (${agentTools.length} tools)`);
+  check(agentTools.includes('confirm_action'), `the agent token lists the write tools (${agentTools.length} tools)`);
   const found = (await agent.callTool({ name: 'search_customers', arguments: { query: 'jane.doe@example.com' } })) as CallToolResult;
   const id = (found.structuredContent as { customers?: { id: string }[] } | undefined)?.customers?.[0]?.id;
   check(!found.isError && id, `search_customers finds the demo customer (${id})`);
@@ -42,7 +42,7 @@ async function main(base: string): Promise<void> {
 
   const viewer = await connect(base, DEMO.viewer);
   const viewerTools = (await viewer.listTools()).tools.map((t) => t.name);
-  check(viewerTools.length > 0 && !viewerTools.includes('confirm_refund'), `the viewer token sees read tools only (${viewerTools.length} tools)`);
+  check(viewerTools.length > 0 && !viewerTools.includes('confirm_action'), `the viewer token sees read tools only (${viewerTools.length} tools)`);
   await viewer.close();
 
   const refused = await fetch(new URL('/mcp', base), { method: 'POST', headers: { authorization: 'Bearer not-a-token', 'content-type': 'application/json' }, body: '{}' });

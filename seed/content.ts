@@ -151,4 +151,8 @@ export const FIXTURE_ORDERS: readonly FixtureOrder[] = [
   { customer: 2, ageDays: 2, status: 'paid', currency: 'EUR', refundedPercent: 0 },
   { customer: 3, ageDays: 80, status: 'delivered', currency: 'GBP', refundedPercent: 100 },
   { customer: 3, ageDays: 0.1, status: 'pending', currency: 'GBP', refundedPercent: 0 },
+  // Lines and payments of these three: FIXTURE_ORDER_EXTRAS (operations-content.ts).
+  { customer: 1, ageDays: 12, status: 'delivered', currency: 'USD', refundedPercent: 0 },
+  { customer: 1, ageDays: 0.2, status: 'pending', currency: 'USD', refundedPercent: 0 },
+  { customer: 1, ageDays: 9, status: 'delivered', currency: 'USD', refundedPercent: 0 },
 ];

@@ -1,8 +1,12 @@
 import type pg from 'pg';
 import type { SeedSize } from '../src/config.js';
+import { insertAddresses } from './addresses.js';
+import { insertProducts, insertVariants } from './catalog.js';
 import { FIXTURE_CUSTOMERS } from './content.js';
 import { insertCustomerThreads, insertOrderThreads } from './history.js';
-import { insertCustomers, insertOrderItems, insertOrders, insertProducts, insertRefunds, seededId, type Volume } from './statements.js';
+import { insertPaymentMethods, insertPayments, insertRefundTransactions } from './payments.js';
+import { insertShipments } from './shipments.js';
+import { insertCustomers, insertOrderItems, insertOrders, insertRefunds, seededId, type Volume } from './statements.js';
 
 export type { SeedSize };
 
@@ -12,6 +16,11 @@ export interface SeedResult {
   orders: number;
   orderItems: number;
   products: number;
+  variants: number;
+  addresses: number;
+  paymentMethods: number;
+  paymentTransactions: number;
+  shipments: number;
   refunds: number;
   interactions: number;
   ms: number;
@@ -58,12 +67,42 @@ export const DEMO_ORDERS = {
   seanPaid: seededId('ord', 9),
   zoeFullyRefunded: seededId('ord', 10),
   zoePending: seededId('ord', 11),
+  /** Delivered days ago: two lines of products with sizes, to exchange. */
+  janeExchangeable: seededId('ord', 12),
+  /** Pending, paid partly with Jane's gift card and partly by card. */
+  janeSplitPending: seededId('ord', 13),
+  /** Delivered days ago: two lines, to return one. */
+  janeReturnable: seededId('ord', 14),
+} as const;
+
+/** The demo customers' payment methods (pm_ + 4 x customer number + slot). */
+export const DEMO_PAYMENT_METHODS = {
+  janeCard: seededId('pm', 4 * 1 + 1),
+  janePaypal: seededId('pm', 4 * 1 + 2),
+  janeGiftCard: seededId('pm', 4 * 1 + 3),
+  seanCard: seededId('pm', 4 * 2 + 1),
+  seanGiftCard: seededId('pm', 4 * 2 + 3),
+  zoeCard: seededId('pm', 4 * 3 + 1),
 } as const;
 
 /** Every table seeding replaces; CASCADE also empties tables that reference them. */
-export const DOMAIN_TABLES = ['customers', 'products', 'orders', 'order_items', 'refund_intents', 'refunds', 'interactions', 'audit_log'];
+export const DOMAIN_TABLES = [
+  'customers', 'products', 'orders', 'addresses', 'payment_methods', 'variants', 'order_items', 'payment_transactions', 'shipments',
+  'intents', 'refunds', 'returns', 'return_items', 'interactions', 'audit_log',
+];
 /** The tables seeding fills. */
-const SEEDED_TABLES = ['customers', 'products', 'orders', 'order_items', 'refunds', 'interactions'];
+const SEEDED_TABLES = [
+  'customers', 'addresses', 'payment_methods', 'products', 'variants', 'orders', 'order_items', 'payment_transactions', 'shipments', 'refunds', 'interactions',
+];
+/**
+ * Triggers that keep the ledger's sums (orders.paid_cents/refunded_cents, gift card balances) and
+ * guard them: the seed writes the sums with the rows, consistent by construction (checked by the
+ * seed tests), so they are off during the load and back on before commit.
+ */
+const LEDGER_TRIGGERS = [
+  ['payment_transactions', 'payment_transactions_apply'],
+  ['orders', 'orders_money_follows_ledger'],
+] as const;
 
 /**
  * Replaces the domain data with the generated data set of `size`, in one transaction: a failed seed
@@ -106,14 +145,24 @@ async function loadAll(client: pg.PoolClient, volume: Volume, log?: SeedLog): Pr
   // Checking and indexing the loaded rows in bulk afterwards is many times faster than row by row.
   const restoreStatements = [...(await dropSecondaryIndexes(client)), ...(await dropForeignKeys(client))];
 
+  for (const [table, trigger] of LEDGER_TRIGGERS) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
+
   const insert = (name: string, sql: string) => timed(log, name, async () => (await client.query(sql)).rowCount ?? 0);
   const customers = await insert('customers', insertCustomers(volume));
+  const addresses = await insert('addresses', insertAddresses());
+  const paymentMethods = await insert('payment_methods', insertPaymentMethods());
   const products = await insert('products', insertProducts());
+  const variants = await insert('variants', insertVariants());
   const orders = await insert('orders', insertOrders(volume));
-  const orderItems = await insert('order_items', insertOrderItems(volume));
+  const shipments = await insert('shipments', insertShipments());
+  const orderItems = await insert('order_items', insertOrderItems());
   const refunds = await insert('refunds', insertRefunds());
+  const payments = await insert('payments', insertPayments());
+  const refundTransactions = await insert('refund transactions', insertRefundTransactions());
   const orderThreads = await insert('interactions about orders', insertOrderThreads(volume));
   const customerThreads = await insert('other interactions', insertCustomerThreads(volume));
+
+  for (const [table, trigger] of LEDGER_TRIGGERS) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`);
 
   await timed(log, 'recreate indexes and foreign keys', async () => {
     for (const statement of restoreStatements) await client.query(statement);
@@ -123,7 +172,19 @@ async function loadAll(client: pg.PoolClient, volume: Volume, log?: SeedLog): Pr
     await client.query(`ANALYZE ${SEEDED_TABLES.join(', ')}`);
     return SEEDED_TABLES.length;
   });
-  return { customers, orders, orderItems, products, refunds, interactions: orderThreads + customerThreads };
+  return {
+    customers,
+    orders,
+    orderItems,
+    products,
+    variants,
+    addresses,
+    paymentMethods,
+    paymentTransactions: payments + refundTransactions,
+    shipments,
+    refunds,
+    interactions: orderThreads + customerThreads,
+  };
 }
 
 /** Runs one step and logs how long it took; `work` returns how many things it did. */

@@ -42,6 +42,7 @@ const envSchema = z.object({
   SUPPORTDESK_REFUND_LIMIT_CENTS: intIn(0, 1_000_000_000).default(50_000),
   SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS: intIn(0, 1_000_000_000).default(200_000),
   SUPPORTDESK_REFUND_INTENT_TTL_S: intIn(10, 86_400).default(900),
+  SUPPORTDESK_RETURN_WINDOW_DAYS: intIn(1, 365).default(30),
   SUPPORTDESK_SHUTDOWN_GRACE_MS: intIn(0, 60_000).default(5_000),
   SUPPORTDESK_METRICS_TOKEN_FILE: z.string().trim().min(1).optional(),
   // OpenTelemetry's own variables: the exporter reads the rest (headers, protocol details) itself.
@@ -71,7 +72,9 @@ export interface Config {
   readonly readOnly: boolean;
   readonly migrateOnStart: boolean;
   readonly cache: { readonly maxEntries: number; readonly ttlMs: number; readonly maxBytes: number };
+  /** Limits are per currency: cents of whatever currency the order uses. intentTtlSeconds applies to every prepared action. */
   readonly refunds: { readonly perRefundLimitCents: number; readonly dailyLimitCents: number; readonly intentTtlSeconds: number };
+  readonly orders: { readonly returnWindowDays: number };
   readonly shutdownGraceMs: number;
   /** File holding the bearer token of GET /metrics over HTTP; unset: /metrics is open. */
   readonly metricsTokenFile: string | undefined;
@@ -168,6 +171,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       dailyLimitCents: e.SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS,
       intentTtlSeconds: e.SUPPORTDESK_REFUND_INTENT_TTL_S,
     },
+    orders: { returnWindowDays: e.SUPPORTDESK_RETURN_WINDOW_DAYS },
     shutdownGraceMs: e.SUPPORTDESK_SHUTDOWN_GRACE_MS,
     metricsTokenFile: e.SUPPORTDESK_METRICS_TOKEN_FILE,
     tracing: {
@@ -179,6 +183,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     ...config,
     cache: Object.freeze(config.cache),
     refunds: Object.freeze(config.refunds),
+    orders: Object.freeze(config.orders),
     tracing: Object.freeze(config.tracing),
   });
 }

@@ -13,7 +13,8 @@ const INSTRUCTIONS = [
   'Tools for customer support on the company database: find customers, read orders and support history, check inventory' +
     ' and, for agents and supervisors, update records and issue refunds.',
   'Start from search_customers or get_customer; every result carries the ids the next tool takes.',
-  'Money is integer cents plus a currency. Refunds take two steps: prepare_refund, then confirm_refund with the intent id.',
+  'Money is integer cents plus a currency. Anything that moves money or cannot be undone (refunds, cancellations, item and payment changes, returns, ' +
+    'exchanges) takes two steps: a prepare_* tool previews it, then confirm_action with its intent_id once the customer agreed.',
   UNTRUSTED_NOTICE,
 ].join('\n');
 

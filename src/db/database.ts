@@ -22,13 +22,13 @@ export interface Database {
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
-/** int8 and numeric as JS numbers: every amount we store is integer cents far below 2^53. */
+/** int8 and numeric as JS numbers: every amount we store is integer cents far below 2^53. The bench's floor connection uses them too. */
 function parseSafeInteger(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n)) throw new RangeError(`integer out of safe range: ${text}`);
   return n;
 }
-const typeParsers = {
+export const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID) return parseSafeInteger;
     if (oid === NUMERIC_OID) return (text: string) => Number(text);

@@ -10,6 +10,7 @@ export interface CustomersTable {
   name: string;
   email: string;
   phone: string | null;
+  default_address_id: string | null;
   tier: 'standard' | 'silver' | 'gold' | 'platinum';
   status: 'active' | 'suspended' | 'closed';
   created_at: Timestamp;
@@ -34,12 +35,83 @@ export interface NameVocabularyTable {
 }
 
 export interface ProductsTable {
-  sku: string;
+  id: string;
   name: string;
+  created_at: Timestamp;
+}
+
+/** Option name -> value, e.g. { color: 'Black', size: 'M' }. */
+export type VariantOptions = Record<string, string>;
+
+export interface VariantsTable {
+  sku: string;
+  product_id: string;
+  name: string;
+  options: ColumnType<VariantOptions, string | undefined, string>;
   price_cents: number;
   currency: string;
   stock_on_hand: number;
   updated_at: Timestamp;
+}
+
+export interface AddressesTable {
+  id: string;
+  customer_id: string;
+  recipient: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postal_code: string;
+  country: string;
+  created_at: Timestamp;
+}
+
+export type PaymentMethodKind = 'card' | 'paypal' | 'gift_card' | 'legacy';
+
+export interface PaymentMethodsTable {
+  id: string;
+  customer_id: string;
+  kind: PaymentMethodKind;
+  brand: 'visa' | 'mastercard' | 'amex' | 'discover' | null;
+  last4: string | null;
+  exp_month: number | null;
+  exp_year: number | null;
+  email: string | null;
+  balance_cents: number | null;
+  currency: string | null;
+  status: Generated<'active' | 'removed'>;
+  created_at: Timestamp;
+}
+
+export interface PaymentTransactionsTable {
+  id: string;
+  order_id: string;
+  payment_method_id: string;
+  kind: 'payment' | 'refund';
+  amount_cents: number;
+  currency: string;
+  status: 'pending' | 'completed';
+  credited_method_id: string | null;
+  refund_id: string | null;
+  intent_id: string | null;
+  expected_settlement_at: Timestamp | null;
+  settled_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export const CARRIERS = ['UPS', 'FedEx', 'USPS', 'DHL', 'Royal Mail', 'La Poste', 'DPD', 'GLS', 'Other'] as const;
+export type Carrier = (typeof CARRIERS)[number];
+
+export interface ShipmentsTable {
+  id: string;
+  order_id: string;
+  kind: Generated<'original' | 'replacement'>;
+  carrier: Carrier | null;
+  tracking_number: string | null;
+  shipped_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  created_at: Timestamp;
 }
 
 export type OrderStatus = 'pending' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled';
@@ -50,11 +122,19 @@ export interface OrdersTable {
   status: OrderStatus;
   currency: string;
   total_cents: number;
+  /** Sums of the ledger, maintained by its trigger: never written directly. */
+  paid_cents: Generated<number>;
   refunded_cents: Generated<number>;
+  shipping_address_id: string | null;
+  items_changed_at: Timestamp | null;
+  cancel_reason: CancelReason | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
 }
+
+export type CancelReason = 'customer_request' | 'out_of_stock' | 'payment_issue' | 'duplicate_order' | 'suspected_fraud' | 'shipping_delay' | 'other';
+export type ReturnReason = 'damaged' | 'defective' | 'wrong_item' | 'wrong_size' | 'not_as_described' | 'changed_mind' | 'other';
 
 export interface OrderItemsTable {
   order_id: string;
@@ -62,6 +142,8 @@ export interface OrderItemsTable {
   sku: string;
   quantity: number;
   unit_price_cents: number;
+  shipment_id: string | null;
+  returned_quantity: Generated<number>;
 }
 
 export type RefundReason =
@@ -74,12 +156,21 @@ export type RefundReason =
   | 'goodwill'
   | 'other';
 
-export interface RefundIntentsTable {
+/** Refund reasons of refunds made by an operation rather than by prepare_refund. */
+export type OperationRefundReason = 'order_cancelled' | 'returned' | 'price_difference';
+
+export type IntentKind = 'refund' | 'cancel_order' | 'item_change' | 'payment_change' | 'return' | 'exchange';
+
+export interface IntentsTable {
   id: string;
+  kind: IntentKind;
   order_id: string;
-  amount_cents: number;
+  order_version: number | null;
+  amount_cents: number | null;
   currency: string;
-  reason: RefundReason;
+  reason: string | null;
+  params: JsonValue;
+  plan: JsonValue;
   note: string | null;
   created_by: string;
   created_role: 'agent' | 'supervisor';
@@ -97,10 +188,33 @@ export interface RefundsTable {
   intent_id: string | null;
   amount_cents: number;
   currency: string;
-  reason: RefundReason;
+  reason: RefundReason | OperationRefundReason;
   note: string | null;
   created_by: string;
   created_at: Timestamp;
+}
+
+export interface ReturnsTable {
+  id: string;
+  order_id: string;
+  kind: 'return' | 'exchange';
+  reason: ReturnReason;
+  status: Generated<'requested' | 'received' | 'closed'>;
+  intent_id: string | null;
+  refund_id: string | null;
+  replacement_shipment_id: string | null;
+  window_overridden: Generated<boolean>;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface ReturnItemsTable {
+  return_id: string;
+  order_id: string;
+  line_no: number;
+  quantity: number;
+  sku: string;
+  replacement_sku: string | null;
 }
 
 export interface InteractionsTable {
@@ -133,10 +247,17 @@ export interface DB {
   customer_name_words: CustomerNameWordsTable;
   name_vocabulary: NameVocabularyTable;
   products: ProductsTable;
+  variants: VariantsTable;
+  addresses: AddressesTable;
+  payment_methods: PaymentMethodsTable;
+  payment_transactions: PaymentTransactionsTable;
+  shipments: ShipmentsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
-  refund_intents: RefundIntentsTable;
+  intents: IntentsTable;
   refunds: RefundsTable;
+  returns: ReturnsTable;
+  return_items: ReturnItemsTable;
   interactions: InteractionsTable;
   audit_log: AuditLogTable;
 }

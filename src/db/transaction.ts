@@ -4,7 +4,7 @@ import { canWrite, type RequestContext } from '../request.js';
 import { insertAudit } from '../domains/audit/audit.repo.js';
 import { PolicyError } from '../lib/errors.js';
 import { publishInvalidation } from './cache-bus.js';
-import type { DB } from './schema.js';
+import type { DB, IntentKind } from './schema.js';
 
 /**
  * The one way a tool writes: a single transaction holding the effect and its audit_log row,
@@ -32,10 +32,13 @@ export type WriteRequest = Pick<RequestContext, 'principal' | 'requestId'> & { r
 
 export type AuditEntityType = 'customer' | 'order' | 'interaction';
 
+/** What a write did: the audit row's action. A confirmed intent records its kind (cancel_order, return, …). */
+export type AuditAction = 'update' | 'status_change' | 'refund' | 'note' | 'prepare' | 'address_change' | IntentKind;
+
 export interface AuditEntry {
   readonly entityType: AuditEntityType;
   readonly entityId: string;
-  readonly action: 'update' | 'status_change' | 'refund' | 'note';
+  readonly action: AuditAction;
   /** Changed fields before the write; null when the record is new. */
   readonly before: Record<string, unknown> | null;
   /** Changed fields after the write. */
@@ -52,14 +55,18 @@ export interface WriteScope {
   reached(step: Exclude<WriteStep, 'before_commit'>): Promise<void>;
 }
 
+/** buildServer hides write tools from viewers; this is the backstop for any other caller. */
+export function assertCanWrite(req: WriteRequest): void {
+  if (!canWrite(req.principal)) throw new PolicyError('Your role (viewer) cannot change records.', 'Ask an agent or a supervisor to make this change.');
+}
+
 export async function runWrite<T>(
   app: Pick<App, 'db' | 'cache'>,
   req: WriteRequest,
   meta: WriteMeta,
   work: (scope: WriteScope) => Promise<T>,
 ): Promise<T> {
-  // buildServer hides write tools from viewers; this is the backstop for any other caller.
-  if (!canWrite(req.principal)) throw new PolicyError('Your role (viewer) cannot change records.', 'Ask an agent or a supervisor to make this change.');
+  assertCanWrite(req);
   const tags = new Set<string>();
   const result = await app.db.transaction().execute(async (trx) => {
     const scope: WriteScope = {

@@ -135,5 +135,6 @@ function approximateBytes(entry: { value: unknown; tags: readonly string[] }): n
 export const cacheTags = {
   customer: (id: string) => `customer:${id}`,
   order: (id: string) => `order:${id}`,
+  product: (id: string) => `product:${id}`,
   topCustomers: 'agg:top_customers',
 } as const;

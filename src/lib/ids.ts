@@ -4,8 +4,16 @@ export const ID_PREFIXES = {
   customer: 'cust',
   order: 'ord',
   refund: 'ref',
+  /** Refund intents prepared before 0002; every prepared action is an intent (itn_) now. */
   refundIntent: 'rfi',
+  intent: 'itn',
   interaction: 'int',
+  transaction: 'txn',
+  return: 'ret',
+  shipment: 'shp',
+  address: 'adr',
+  paymentMethod: 'pm',
+  product: 'prd',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -13,6 +13,15 @@ export const orderIdField = z
   .regex(idPattern('order'), 'must be an order id like ord_1a2b3c')
   .describe('Order id (ord_…), as returned by list_orders, get_order or get_customer_history.');
 
+export const paymentMethodIdField = z
+  .string()
+  .regex(idPattern('paymentMethod'), 'must be a payment method id like pm_1a2b3c')
+  .describe('Payment method id (pm_…) of the order\u2019s customer, from get_customer.');
+
+export const skuField = z.string().trim().toUpperCase().regex(/^[A-Z0-9][A-Z0-9-]{2,39}$/, 'must be a SKU').describe('Variant SKU, from get_product.');
+
+export const lineNoField = z.number().int().min(1).max(10_000).describe('line_no from get_order.');
+
 export const emailField = z.string().trim().max(320).email('must be an email address').describe('Email address; matched without regard to letter case.');
 
 export const limitField = (max: number, fallback: number) =>
@@ -26,6 +35,12 @@ export const cursorField = z
   .describe('Opaque next_cursor from the previous call with the same filters; omit for the first page.');
 
 export const isoTimestamp = z.string().describe('ISO 8601 timestamp (UTC).');
+
+/**
+ * An integer in an output schema: plain JSON "number". The server produces it, and z.number().int()
+ * would add ±2^53 bounds that cost about 90 bytes of tools/list per field.
+ */
+export const intOut = z.number();
 
 export const moneySchema = z
   .object({ cents: z.number().int().describe('Amount in integer minor units (cents).'), currency: z.string().describe('ISO 4217 currency code.') })

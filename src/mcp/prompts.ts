@@ -6,6 +6,7 @@ import type { App } from '../app.js';
 import { REFUND_REASONS } from '../lib/refund-reasons.js';
 import { canWrite, type Principal } from '../request.js';
 import { completeCustomerRefs, completeOrderIds } from './completions.js';
+import { registerOrderOperationPrompts } from './order-prompts.js';
 import { UNTRUSTED_NOTICE } from './untrusted.js';
 
 const userMessage = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] });
@@ -72,11 +73,12 @@ export function registerPrompts(server: McpServer, app: App, principal: Principa
           '2. Call get_customer_history for the customer (kinds: refund, interaction): look for earlier refunds on this order and what was promised.',
           '3. Decide the amount in integer cents (never more than the refundable balance; "full" refunds the whole balance).',
           `4. Call prepare_refund with order_id, amount_cents and reason "${why}". Show the agent the preview and the expiry.`,
-          '5. Only after the agent explicitly approves, call confirm_refund with the intent_id. Never confirm on your own initiative.',
+          '5. Only after the agent explicitly approves, call confirm_action with the intent_id. Never confirm on your own initiative.',
           '6. Record what was done with add_interaction_note on the customer and order.',
           'If prepare_refund answers POLICY, tell the agent a supervisor must do it. If INVALID_STATE, explain the order state.',
           UNTRUSTED_NOTICE,
         ].join('\n'),
       ),
   );
+  registerOrderOperationPrompts(server, orderId);
 }

@@ -4,7 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/lib/errors.js';
 import { packageRoot } from '../../src/lib/paths.js';
-import { DEMO_CUSTOMERS, DEMO_ORDERS, seedDatabase } from '../../seed/seed.js';
+import { DEMO_CUSTOMERS, DEMO_ORDERS, DEMO_PAYMENT_METHODS, seedDatabase } from '../../seed/seed.js';
 import { connectTestClient, type TestClient, textOf } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -50,8 +50,9 @@ describe('tools/list', () => {
   it('matches the reviewed snapshot of names, descriptions, schemas and annotations', async () => {
     const { tools } = await app.client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
-      'search_customers', 'get_customer', 'get_customer_history', 'get_order', 'list_orders', 'check_inventory', 'top_customers',
-      'update_customer', 'update_order_status', 'prepare_refund', 'confirm_refund', 'add_interaction_note',
+      'search_customers', 'get_customer', 'get_customer_history', 'get_order', 'list_orders', 'check_inventory', 'get_product', 'top_customers',
+      'update_customer', 'update_order_status', 'change_shipping_address', 'prepare_refund', 'prepare_cancel_order', 'prepare_item_change',
+      'prepare_payment_change', 'prepare_return', 'prepare_exchange', 'confirm_action', 'add_interaction_note',
     ]);
     for (const t of tools) {
       expect(t.title, t.name).toBeTruthy();
@@ -124,18 +125,73 @@ describe('every tool: a success path and an error path', () => {
   it('update_order_status', async () => {
     const sc = await ok('update_order_status', { order_id: DEMO_ORDERS.janeShipped, status: 'delivered' });
     expect(sc).toMatchObject({ status: 'delivered' });
-    await fails('update_order_status', { order_id: DEMO_ORDERS.janeShipped, status: 'cancelled' }, /^INVALID_STATE/);
+    await fails('update_order_status', { order_id: DEMO_ORDERS.janeShipped, status: 'paid' }, /^INVALID_STATE/);
   });
 
-  it('prepare_refund and confirm_refund', async () => {
+  it('get_product', async () => {
+    const order = await ok('get_order', { order_id: DEMO_ORDERS.janeExchangeable });
+    const line = (order.items as { sku: string; product_id: string }[])[0];
+    const sc = await ok('get_product', { sku: line?.sku });
+    expect(sc.id).toBe(line?.product_id);
+    expect((sc.variants as unknown[]).length).toBeGreaterThan(1);
+    await fails('get_product', { sku: 'NO-SUCH-SKU' }, /^NOT_FOUND/);
+  });
+
+  it('change_shipping_address', async () => {
+    const { version } = await ok('get_order', { order_id: DEMO_ORDERS.janeProcessing });
+    const address = { recipient: 'Jane Doe', line1: '1 New Street', city: 'Springfield', region: 'IL', postal_code: '62701', country: 'us' };
+    const sc = await ok('change_shipping_address', { order_id: DEMO_ORDERS.janeProcessing, expected_version: version, address });
+    expect(sc.ship_to).toMatch(/^<untrusted-data-[0-9a-f]+>Jane Doe, 1 New Street, Springfield, IL 62701, US<\/untrusted-data-[0-9a-f]+>$/);
+    await fails('change_shipping_address', { order_id: DEMO_ORDERS.janeProcessing, expected_version: version, address }, /^CONFLICT/);
+  });
+
+  it('prepare_refund', async () => {
     const prepared = await ok('prepare_refund', { order_id: DEMO_ORDERS.janeDelivered, amount_cents: 100, reason: 'damaged' });
-    const intentId = prepared.intent_id as string;
-    expect(intentId).toMatch(/^rfi_/);
-    const first = await ok('confirm_refund', { intent_id: intentId });
-    const again = await ok('confirm_refund', { intent_id: intentId });
-    expect(again.refund_id).toBe(first.refund_id);
+    expect(prepared.intent_id).toMatch(/^itn_/);
     await fails('prepare_refund', { order_id: DEMO_ORDERS.janeCancelled, amount_cents: 100, reason: 'damaged' }, /^INVALID_STATE/);
-    await fails('confirm_refund', { intent_id: 'rfi_nosuchintent' }, /^NOT_FOUND/);
+  });
+
+  it('prepare_cancel_order and confirm_action', async () => {
+    const prepared = await ok('prepare_cancel_order', { order_id: DEMO_ORDERS.seanPaid, reason: 'customer_request' });
+    const first = await ok('confirm_action', { intent_id: prepared.intent_id });
+    expect(first).toMatchObject({ action: 'cancel_order', order_status: 'cancelled', replayed: false });
+    const again = await ok('confirm_action', { intent_id: prepared.intent_id });
+    expect(again).toEqual({ ...first, replayed: true });
+    await fails('prepare_cancel_order', { order_id: DEMO_ORDERS.janeDelivered, reason: 'other' }, /^INVALID_STATE/);
+    await fails('confirm_action', { intent_id: 'itn_nosuchintent' }, /^NOT_FOUND/);
+  });
+
+  it('prepare_item_change', async () => {
+    const order = await ok('get_order', { order_id: DEMO_ORDERS.janeSplitPending });
+    const line = (order.items as { line_no: number; sku: string; product_id: string }[])[0];
+    const product = await ok('get_product', { product_id: line?.product_id });
+    const other = (product.variants as { sku: string; stock_on_hand: number }[]).find((v) => v.sku !== line?.sku && v.stock_on_hand > 0);
+    const sc = await ok('prepare_item_change', { order_id: DEMO_ORDERS.janeSplitPending, items: [{ line_no: line?.line_no, sku: other?.sku }], payment_method_id: DEMO_PAYMENT_METHODS.janeCard });
+    expect(sc.changes).toEqual(expect.arrayContaining([expect.stringContaining(`${line?.sku} -> ${other?.sku}`)]));
+    const stranger = (order.items as { sku: string }[])[1]?.sku;
+    await fails('prepare_item_change', { order_id: DEMO_ORDERS.janeSplitPending, items: [{ line_no: line?.line_no, sku: stranger }] }, /^VALIDATION.*same product/);
+  });
+
+  it('prepare_payment_change', async () => {
+    const sc = await ok('prepare_payment_change', { order_id: DEMO_ORDERS.janeProcessing, payment_method_id: DEMO_PAYMENT_METHODS.janePaypal });
+    expect(sc).toMatchObject({ action: 'payment_change', charge_cents: expect.any(Number) });
+    await fails('prepare_payment_change', { order_id: DEMO_ORDERS.janeDelivered, payment_method_id: DEMO_PAYMENT_METHODS.janePaypal }, /^INVALID_STATE/);
+  });
+
+  it('prepare_return', async () => {
+    const sc = await ok('prepare_return', { order_id: DEMO_ORDERS.janeReturnable, items: [{ line_no: 1 }], reason: 'changed_mind', refund_to: DEMO_PAYMENT_METHODS.janeGiftCard });
+    expect(sc).toMatchObject({ action: 'return', money: [{ kind: 'refund', settles: 'at once' }] });
+    await fails('prepare_return', { order_id: DEMO_ORDERS.janeProcessing, items: [{ line_no: 1 }], reason: 'other' }, /^INVALID_STATE/);
+  });
+
+  it('prepare_exchange', async () => {
+    const order = await ok('get_order', { order_id: DEMO_ORDERS.janeExchangeable });
+    const [first, second] = order.items as { line_no: number; sku: string; product_id: string }[];
+    const product = await ok('get_product', { product_id: first?.product_id });
+    const other = (product.variants as { sku: string; stock_on_hand: number }[]).find((v) => v.sku !== first?.sku && v.stock_on_hand > 0);
+    const sc = await ok('prepare_exchange', { order_id: DEMO_ORDERS.janeExchangeable, items: [{ line_no: first?.line_no, sku: other?.sku }], reason: 'wrong_size', payment_method_id: DEMO_PAYMENT_METHODS.janeGiftCard });
+    expect(sc.action).toBe('exchange');
+    await fails('prepare_exchange', { order_id: DEMO_ORDERS.janeExchangeable, items: [{ line_no: first?.line_no, sku: second?.sku }], reason: 'other' }, /^VALIDATION/);
   });
 
   it('add_interaction_note', async () => {
@@ -159,7 +215,10 @@ describe('resources', () => {
 
   it('serve the schema from the live catalog', async () => {
     const md = await read('supportdesk://schema');
-    for (const table of ['customers', 'orders', 'order_items', 'refunds', 'refund_intents', 'interactions', 'audit_log', 'products']) {
+    for (const table of [
+      'customers', 'addresses', 'payment_methods', 'orders', 'order_items', 'payment_transactions', 'shipments', 'refunds', 'returns', 'return_items',
+      'intents', 'interactions', 'audit_log', 'products', 'variants',
+    ]) {
       expect(md).toContain(`## ${table}`);
     }
     expect(md).toContain('Optimistic-concurrency version');
@@ -191,13 +250,24 @@ describe('resources', () => {
 });
 
 describe('prompts', () => {
-  it('offer the three workflows with arguments and completion', async () => {
+  it('offer the five workflows with arguments and completion', async () => {
     const { prompts } = await app.client.listPrompts();
-    expect(prompts.map((p) => p.name).sort()).toEqual(['customer_summary', 'handle_refund_request', 'investigate_order']);
+    expect(prompts.map((p) => p.name).sort()).toEqual(['cancel_order', 'customer_summary', 'handle_refund_request', 'investigate_order', 'return_or_exchange']);
     const p = await app.client.getPrompt({ name: 'handle_refund_request', arguments: { order_id: DEMO_ORDERS.janeDelivered, reason: 'damaged' } });
     const body = p.messages[0]?.content.type === 'text' ? p.messages[0].content.text : '';
     expect(body).toContain(DEMO_ORDERS.janeDelivered);
-    expect(body).toMatch(/prepare_refund[\s\S]*confirm_refund/);
+    expect(body).toMatch(/prepare_refund[\s\S]*confirm_action/);
+    for (const [name, args, steps] of [
+      ['cancel_order', { order_id: DEMO_ORDERS.janeProcessing, reason: 'customer_request' }, /get_order[\s\S]*prepare_cancel_order[\s\S]*explicit yes[\s\S]*confirm_action/],
+      ['return_or_exchange', { order_id: DEMO_ORDERS.janeDelivered }, /get_order[\s\S]*get_product[\s\S]*prepare_return[\s\S]*explicit yes[\s\S]*confirm_action/],
+    ] as const) {
+      const workflow = await app.client.getPrompt({ name, arguments: args });
+      const text = workflow.messages[0]?.content.type === 'text' ? workflow.messages[0].content.text : '';
+      expect(text, name).toMatch(steps);
+      expect(text, name).toContain(args.order_id);
+    }
+    const cancelReasons = await app.client.complete({ ref: { type: 'ref/prompt', name: 'cancel_order' }, argument: { name: 'reason', value: 'dup' } });
+    expect(cancelReasons.completion.values).toEqual(['duplicate_order']);
     const reasons = await app.client.complete({ ref: { type: 'ref/prompt', name: 'handle_refund_request' }, argument: { name: 'reason', value: 'da' } });
     expect(reasons.completion.values).toEqual(['damaged']);
     const customers = await app.client.complete({ ref: { type: 'ref/prompt', name: 'customer_summary' }, argument: { name: 'customer', value: 'sean.ob' } });

@@ -40,8 +40,8 @@ describe('a refund walk-through over stdio', () => {
 
     const prepared = await call('prepare_refund', { order_id: orderId, amount_cents: 100, reason: 'damaged', note: 'Mug arrived chipped' });
     const intentId = prepared.intent_id as string;
-    const first = await call('confirm_refund', { intent_id: intentId });
-    const second = await call('confirm_refund', { intent_id: intentId });
+    const first = await call('confirm_action', { intent_id: intentId });
+    const second = await call('confirm_action', { intent_id: intentId });
     expect(second.refund_id).toBe(first.refund_id);
     expect(second.replayed).toBe(true);
 
@@ -65,15 +65,15 @@ describe('a refund walk-through over stdio', () => {
     try {
       const { tools } = await viewer.client.listTools();
       expect(tools.map((t) => t.name)).toEqual([
-        'search_customers', 'get_customer', 'get_customer_history', 'get_order', 'list_orders', 'check_inventory', 'top_customers',
+        'search_customers', 'get_customer', 'get_customer_history', 'get_order', 'list_orders', 'check_inventory', 'get_product', 'top_customers',
       ]);
       const docs = await viewer.client.readResource({ uri: 'supportdesk://docs/tools' });
       const text = docs.contents[0] && 'text' in docs.contents[0] ? docs.contents[0].text : '';
       expect(text).toContain('## top_customers');
-      expect(text).not.toContain('confirm_refund');
+      expect(text).not.toContain('confirm_action');
       const top = (await viewer.client.callTool({ name: 'top_customers', arguments: { days: 90, limit: 3 } })) as CallToolResult;
       expect(top.isError).toBeFalsy();
-      const refused = (await viewer.client.callTool({ name: 'confirm_refund', arguments: { intent_id: 'rfi_abcdefgh' } })) as CallToolResult;
+      const refused = (await viewer.client.callTool({ name: 'confirm_action', arguments: { intent_id: 'itn_abcdefgh' } })) as CallToolResult;
       expect(refused.isError).toBe(true);
     } finally {
       await viewer.close();

@@ -4,7 +4,8 @@ import type { FaultHook, WriteStep } from '../../src/db/transaction.js';
 import { CustomerUpdatesService } from '../../src/domains/customers/customer-updates.service.js';
 import { InteractionNotesService } from '../../src/domains/interactions/interaction-notes.service.js';
 import { OrderStatusService } from '../../src/domains/orders/order-status.service.js';
-import { RefundsService } from '../../src/domains/refunds/refunds.service.js';
+import { ConfirmService } from '../../src/domains/operations/confirm.service.js';
+import { PrepareService } from '../../src/domains/operations/prepare.service.js';
 import { connectTestClient, type TestClient, testRequest } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
@@ -53,22 +54,22 @@ function expectPoolReleased(): void {
 const STEPS: WriteStep[] = ['locked', 'effect', 'before_commit'];
 
 describe.each(STEPS)('a failure at %s', (step) => {
-  it('leaves confirm_refund without refund, balance change or audit row, and the intent confirmable', async () => {
+  it("leaves a refund's confirm_action without refund, balance change or audit row, and the intent confirmable", async () => {
     const order = await orderWithTotal(tdb.db, customerId, 10_000);
-    const prepared = await new RefundsService(app.app, testRequest(app.app)).prepare({ orderId: order.id, amount: 4_000, reason: 'damaged' });
+    const prepared = await new PrepareService(app.app, testRequest(app.app)).refund({ orderId: order.id, amount: 4_000, reason: 'damaged' });
     const fault = failAt(step);
-    await expect(new RefundsService(app.app, testRequest(app.app), { faults: fault.hook }).confirm(prepared.intentId)).rejects.toBeInstanceOf(InjectedFault);
+    await expect(new ConfirmService(app.app, testRequest(app.app), { faults: fault.hook }).confirm(prepared.intent_id)).rejects.toBeInstanceOf(InjectedFault);
     expect(fault.seen.at(-1)).toBe(step);
 
     expect((await tdb.db.selectFrom('orders').select(['refunded_cents', 'version']).where('id', '=', order.id).executeTakeFirstOrThrow())).toEqual({ refunded_cents: 0, version: 1 });
     expect(await tdb.db.selectFrom('refunds').select('id').where('order_id', '=', order.id).execute()).toEqual([]);
-    expect(await auditRowsFor(tdb.db, order.id)).toEqual([]);
-    const intent = await tdb.db.selectFrom('refund_intents').select(['status', 'refund_id', 'response']).where('id', '=', prepared.intentId).executeTakeFirstOrThrow();
+    expect((await auditRowsFor(tdb.db, order.id)).map((a) => a.action)).toEqual(['prepare']);
+    const intent = await tdb.db.selectFrom('intents').select(['status', 'refund_id', 'response']).where('id', '=', prepared.intent_id).executeTakeFirstOrThrow();
     expect(intent).toEqual({ status: 'pending', refund_id: null, response: null });
     expectPoolReleased();
 
-    const { receipt } = await new RefundsService(app.app, testRequest(app.app)).confirm(prepared.intentId);
-    expect(receipt.amount.cents).toBe(4_000);
+    const { receipt } = await new ConfirmService(app.app, testRequest(app.app)).confirm(prepared.intent_id);
+    expect(receipt.refunded_cents).toBe(4_000);
     expect(await tdb.db.selectFrom('refunds').select('id').where('order_id', '=', order.id).execute()).toHaveLength(1);
     expectPoolReleased();
   });
@@ -126,25 +127,25 @@ describe.each(['effect', 'before_commit'] as const)('a failure at %s of add_inte
 describe('transient failures', () => {
   const serializationFailure = () => Object.assign(new Error('could not serialize access'), { code: '40001' });
 
-  it('retries confirm_refund (exactly-once by design) and refunds once', async () => {
+  it('retries confirm_action (exactly-once by design) and refunds once', async () => {
     const order = await orderWithTotal(tdb.db, customerId, 10_000);
-    const prepared = await new RefundsService(app.app, testRequest(app.app)).prepare({ orderId: order.id, amount: 1_000, reason: 'other' });
+    const prepared = await new PrepareService(app.app, testRequest(app.app)).refund({ orderId: order.id, amount: 1_000, reason: 'other' });
     let failures = 0;
     const flaky: FaultHook = (step) => {
       if (step === 'before_commit' && failures++ === 0) throw serializationFailure();
     };
     const retriesBefore = (await app.app.metrics.snapshot()).retries;
-    const { receipt } = await new RefundsService(app.app, testRequest(app.app), { faults: flaky }).confirm(prepared.intentId);
+    const { receipt } = await new ConfirmService(app.app, testRequest(app.app), { faults: flaky }).confirm(prepared.intent_id);
     expect(failures).toBe(2);
     expect((await app.app.metrics.snapshot()).retries).toBe(retriesBefore + 1);
     expect(await tdb.db.selectFrom('refunds').select('id').where('order_id', '=', order.id).execute()).toEqual([{ id: receipt.refund_id }]);
-    expect(await auditRowsFor(tdb.db, order.id)).toHaveLength(1);
+    expect((await auditRowsFor(tdb.db, order.id)).map((a) => a.action)).toEqual(['prepare', 'refund']);
     expectPoolReleased();
   });
 
-  it('survives the connection dying mid-write: confirm_refund retries on a fresh connection', async () => {
+  it('survives the connection dying mid-write: confirm_action retries on a fresh connection', async () => {
     const order = await orderWithTotal(tdb.db, customerId, 10_000);
-    const prepared = await new RefundsService(app.app, testRequest(app.app)).prepare({ orderId: order.id, amount: 2_500, reason: 'other' });
+    const prepared = await new PrepareService(app.app, testRequest(app.app)).refund({ orderId: order.id, amount: 2_500, reason: 'other' });
     let killed = false;
     const killer: FaultHook = async (step) => {
       if (step !== 'effect' || killed) return;
@@ -161,9 +162,9 @@ describe('transient failures', () => {
         await admin.end();
       }
     };
-    const { receipt } = await new RefundsService(app.app, testRequest(app.app), { faults: killer }).confirm(prepared.intentId);
+    const { receipt } = await new ConfirmService(app.app, testRequest(app.app), { faults: killer }).confirm(prepared.intent_id);
     expect(killed).toBe(true);
-    expect(receipt.amount.cents).toBe(2_500);
+    expect(receipt.refunded_cents).toBe(2_500);
     expect(await tdb.db.selectFrom('refunds').select('id').where('order_id', '=', order.id).execute()).toHaveLength(1);
     expect((await tdb.db.selectFrom('orders').select('refunded_cents').where('id', '=', order.id).executeTakeFirstOrThrow()).refunded_cents).toBe(2_500);
     expectPoolReleased();

@@ -18,16 +18,19 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database of its own, cloned from the run's template; with `locale`, created
- * from template0 with that collation and character type (e.g. 'C') and migrated here instead.
+ * from template0 with that collation and character type (e.g. 'C') and migrated here instead;
+ * `empty`: no schema at all (for migration tests).
  */
-export async function createTestDatabase(options: { poolSize?: number; statementTimeoutMs?: number; locale?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { poolSize?: number; statementTimeoutMs?: number; locale?: string; empty?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
   const name = `supportdesk_t_${randomBytes(5).toString('hex')}`;
   await adminQuery(
     adminUrl,
-    options.locale === undefined
-      ? `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`
-      : `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE '${options.locale}' LC_CTYPE '${options.locale}'`,
+    options.empty
+      ? `CREATE DATABASE ${name}`
+      : options.locale === undefined
+        ? `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`
+        : `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE '${options.locale}' LC_CTYPE '${options.locale}'`,
   );
   const url = withDatabase(adminUrl, name);
   const database = openDatabase(

@@ -8,18 +8,12 @@ import { customerByEmailQuery } from '../../src/domains/customers/customers.repo
 import { HISTORY_KINDS, historyQuery } from '../../src/domains/history/history.repo.js';
 import { listOrdersQuery } from '../../src/domains/orders/orders.repo.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { indexesUsed, type PlanNode, planNodes, preparePlanner, seqScansOf } from '../helpers/plans.js';
 
 /**
  * The planner's choices for the SQL the repos generate (compiled from the same Kysely builders),
  * on enough rows for the statistics to be realistic: the hot lookups must use their indexes.
  */
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
 
 let tdb: TestDatabase;
 /** One session for statistics and plans, so its planner settings hold for every EXPLAIN. */
@@ -29,26 +23,14 @@ const CUSTOMERS = 100_000;
 const BIG_CUSTOMER_ORDERS = 20_000;
 const customerId = (n: number) => `cust_${String(n).padStart(8, '0')}`;
 
-async function plan(query: { compile(): CompiledQuery }): Promise<PlanNode[]> {
-  const compiled = query.compile();
-  const { rows } = await session.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]);
-  const nodes: PlanNode[] = [];
-  const walk = (n: PlanNode) => {
-    nodes.push(n);
-    n.Plans?.forEach(walk);
-  };
-  walk(rows[0]?.['QUERY PLAN'][0].Plan as PlanNode);
-  return nodes;
-}
+const plan = (query: { compile(): CompiledQuery }): Promise<PlanNode[]> => planNodes(session, query);
 
 /**
  * Sequential scans of the big tables. (refunds is left out: for a customer with thousands of
  * orders, hashing the small refunds table can legitimately beat thousands of index probes.)
  */
 const BIG_TABLES = ['customers', 'orders', 'interactions'];
-const seqScans = (nodes: PlanNode[]) =>
-  nodes.filter((n) => n['Node Type'] === 'Seq Scan' && BIG_TABLES.includes(n['Relation Name'] ?? '')).map((n) => n['Relation Name']);
-const indexesUsed = (nodes: PlanNode[]) => nodes.map((n) => n['Index Name']).filter((i): i is string => i !== undefined);
+const seqScans = (nodes: PlanNode[]) => seqScansOf(nodes, BIG_TABLES);
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -72,34 +54,13 @@ beforeAll(async () => {
       'Message number ' || g, now() - (g % 4000) * interval '1 hour'
     FROM generate_series(1, ${CUSTOMERS}) AS g`.execute(tdb.db);
   session = await tdb.pool.connect();
-  for (const [name, value] of PLANNER_SETTINGS) await session.query(`SET ${name} = ${value}`);
-  // ANALYZE samples 300 x default_statistics_target rows at random: with a target whose sample covers
-  // every row of every table, the statistics (and so the plans) are the same on every run.
-  await session.query('SET default_statistics_target = 1000');
-  await session.query('ANALYZE');
+  await preparePlanner(session);
 }, 120_000);
 
 afterAll(async () => {
   session?.release();
   await tdb?.drop();
 });
-
-/**
- * The planner's cost settings at PostgreSQL's defaults, whatever the server's configuration file
- * says (Debian, the official image and embedded clusters differ), with JIT off: the same inputs
- * give the same plans everywhere.
- */
-const PLANNER_SETTINGS: [string, string][] = [
-  ['seq_page_cost', '1'],
-  ['random_page_cost', '4'],
-  ['cpu_tuple_cost', '0.01'],
-  ['cpu_index_tuple_cost', '0.005'],
-  ['cpu_operator_cost', '0.0025'],
-  ['effective_cache_size', "'4GB'"],
-  ['work_mem', "'4MB'"],
-  ['jit', 'off'],
-  ['max_parallel_workers_per_gather', '2'],
-];
 
 describe('query plans on 100,000 customers and 220,000 orders', () => {
   it('search reads the folded name index and the word index, never the whole customers table', async () => {

@@ -4,7 +4,6 @@ import type { App } from '../../src/app.js';
 import { OrdersService } from '../../src/domains/orders/orders.service.js';
 import { TopCustomersService } from '../../src/domains/orders/top-customers.service.js';
 import { cacheTags } from '../../src/lib/cache.js';
-import { newId } from '../../src/lib/ids.js';
 import { connectTestClient, testApp, textOf, type TestClient } from '../helpers/app.js';
 import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -45,10 +44,7 @@ describe('get_order', () => {
       ],
       refundedCents: 700,
     });
-    await tdb.db
-      .insertInto('refunds')
-      .values({ id: newId('refund'), order_id: o.id, amount_cents: 700, currency: 'USD', reason: 'damaged', note: 'x'.repeat(1000), created_by: 'agent-1' })
-      .execute();
+    await tdb.db.updateTable('refunds').set({ reason: 'damaged', note: 'x'.repeat(1000), created_by: 'agent-1' }).where('order_id', '=', o.id).execute();
 
     const got = await orders.get(o.id);
     expect(got.customer).toEqual({ id: c.id, name: 'Olga Order', email: c.email });
@@ -67,8 +63,10 @@ describe('get_order', () => {
       const s = r.structuredContent as { items: { line_total_cents: number }[]; refundable: { cents: number }; refunds: { note: string }[] };
       expect(s.items.map((i) => i.line_total_cents)).toEqual([2500, 500]);
       expect(s.refundable).toEqual({ cents: 2300, currency: 'USD' });
-      expect(s.refunds[0]?.note).toMatch(/…\[truncated\]$/);
-      expect(s.refunds[0]?.note.length).toBeLessThanOrEqual(300);
+      // Typed by an agent: cut, then fenced as untrusted text.
+      const fenced = /^<(untrusted-data-[0-9a-f]+)>(.*)<\/\1>$/s.exec(s.refunds[0]?.note ?? '');
+      expect(fenced?.[2]).toMatch(/…\[truncated\]$/);
+      expect(fenced?.[2]?.length).toBeLessThanOrEqual(300);
       expect(textOf(r)).toContain(o.id);
     } finally {
       await client.close();

@@ -1,15 +1,21 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CUSTOMERS, DEMO_ORDERS, SEED_VOLUMES, seedDatabase, type SeedResult } from '../../seed/seed.js';
+import { DEMO_CUSTOMERS, DEMO_ORDERS, DEMO_PAYMENT_METHODS, SEED_VOLUMES, seedDatabase, type SeedResult } from '../../seed/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { brokenInvariants } from '../helpers/ledger-invariants.js';
 
 /** One md5 per table over every generated column except timestamps, which follow the clock. */
 const FINGERPRINT_SQL = `
   SELECT
     (SELECT md5(string_agg(concat_ws('|', id, name, email, phone, tier, status, version), E'\\n' ORDER BY id)) FROM customers) AS customers,
-    (SELECT md5(string_agg(concat_ws('|', sku, name, price_cents, currency, stock_on_hand), E'\\n' ORDER BY sku)) FROM products) AS products,
-    (SELECT md5(string_agg(concat_ws('|', id, customer_id, status, currency, total_cents, refunded_cents, version), E'\\n' ORDER BY id)) FROM orders) AS orders,
-    (SELECT md5(string_agg(concat_ws('|', order_id, line_no, sku, quantity, unit_price_cents), E'\\n' ORDER BY order_id, line_no)) FROM order_items) AS order_items,
+    (SELECT md5(string_agg(concat_ws('|', id, name), E'\\n' ORDER BY id)) FROM products) AS products,
+    (SELECT md5(string_agg(concat_ws('|', sku, product_id, name, options, price_cents, currency, stock_on_hand), E'\\n' ORDER BY sku)) FROM variants) AS variants,
+    (SELECT md5(string_agg(concat_ws('|', id, customer_id, recipient, line1, line2, city, region, postal_code, country), E'\\n' ORDER BY id)) FROM addresses) AS addresses,
+    (SELECT md5(string_agg(concat_ws('|', id, customer_id, kind, brand, last4, exp_month, exp_year, email, balance_cents, currency), E'\\n' ORDER BY id)) FROM payment_methods) AS payment_methods,
+    (SELECT md5(string_agg(concat_ws('|', id, order_id, payment_method_id, kind, amount_cents, currency, status, refund_id), E'\\n' ORDER BY id)) FROM payment_transactions) AS ledger,
+    (SELECT md5(string_agg(concat_ws('|', id, order_id, carrier, tracking_number, delivered_at IS NULL), E'\\n' ORDER BY id)) FROM shipments) AS shipments,
+    (SELECT md5(string_agg(concat_ws('|', id, customer_id, status, currency, total_cents, paid_cents, refunded_cents, shipping_address_id, cancel_reason, version), E'\\n' ORDER BY id)) FROM orders) AS orders,
+    (SELECT md5(string_agg(concat_ws('|', order_id, line_no, sku, quantity, unit_price_cents, shipment_id), E'\\n' ORDER BY order_id, line_no)) FROM order_items) AS order_items,
     (SELECT md5(string_agg(concat_ws('|', id, order_id, amount_cents, currency, reason, note, created_by), E'\\n' ORDER BY id)) FROM refunds) AS refunds,
     (SELECT md5(string_agg(concat_ws('|', id, customer_id, order_id, channel, direction, md5(body), agent), E'\\n' ORDER BY id)) FROM interactions) AS interactions`;
 
@@ -43,6 +49,13 @@ describe('seedDatabase', () => {
     expect(await count(pool, 'SELECT count(*) FROM orders')).toBe(demo.orders);
     expect(await count(pool, 'SELECT count(*) FROM order_items')).toBe(demo.orderItems);
     expect(await count(pool, 'SELECT count(*) FROM products')).toBe(demo.products);
+    expect(await count(pool, 'SELECT count(*) FROM variants')).toBe(demo.variants);
+    expect(await count(pool, 'SELECT count(*) FROM addresses')).toBe(demo.customers);
+    expect(await count(pool, 'SELECT count(*) FROM payment_methods')).toBe(demo.paymentMethods);
+    expect(await count(pool, 'SELECT count(*) FROM payment_transactions')).toBe(demo.paymentTransactions);
+    expect(await count(pool, 'SELECT count(*) FROM shipments')).toBe(demo.shipments);
+    expect(demo.variants).toBeGreaterThan(2 * demo.products);
+    expect(demo.paymentTransactions).toBeGreaterThan(demo.orders);
     expect(await count(pool, 'SELECT count(*) FROM refunds')).toBe(demo.refunds);
     expect(await count(pool, 'SELECT count(*) FROM interactions')).toBe(demo.interactions);
     expect(demo.orderItems).toBeGreaterThan(demo.orders);
@@ -73,7 +86,42 @@ describe('seedDatabase', () => {
     expect(partlyRefunded).toBe(1);
   });
 
-  it('keeps money consistent: totals are the sum of the lines, refunds add up and never exceed totals', async () => {
+  it('gives the demo customers the addresses, payment methods, variants and shipments the walk-throughs use', async () => {
+    const { rows: methods } = await pool.query('SELECT id, kind, last4, balance_cents, currency FROM payment_methods WHERE customer_id = $1 ORDER BY id', [DEMO_CUSTOMERS.jane.id]);
+    expect(methods).toEqual([
+      { id: DEMO_PAYMENT_METHODS.janeCard, kind: 'card', last4: '4242', balance_cents: null, currency: null },
+      { id: DEMO_PAYMENT_METHODS.janePaypal, kind: 'paypal', last4: null, balance_cents: null, currency: null },
+      { id: DEMO_PAYMENT_METHODS.janeGiftCard, kind: 'gift_card', last4: '7731', balance_cents: 15_000, currency: 'USD' },
+    ]);
+    const { rows: split } = await pool.query('SELECT payment_method_id, amount_cents FROM payment_transactions WHERE order_id = $1 ORDER BY payment_method_id', [DEMO_ORDERS.janeSplitPending]);
+    expect(split.map((r) => r.payment_method_id)).toEqual([DEMO_PAYMENT_METHODS.janeCard, DEMO_PAYMENT_METHODS.janeGiftCard]);
+    expect(split[1]?.amount_cents).toBe(4_000);
+    const { rows: swappable } = await pool.query(
+      `SELECT i.line_no, (SELECT count(*)::int FROM variants w WHERE w.product_id = v.product_id AND w.stock_on_hand > 0) AS variants
+         FROM order_items i JOIN variants v ON v.sku = i.sku WHERE i.order_id = $1 ORDER BY i.line_no`,
+      [DEMO_ORDERS.janeExchangeable],
+    );
+    expect(swappable.length).toBe(2);
+    expect(swappable.every((r) => r.variants > 2)).toBe(true);
+    const { rows: tracking } = await pool.query('SELECT carrier, tracking_number, shipped_at IS NOT NULL AS shipped, delivered_at FROM shipments WHERE order_id = $1', [DEMO_ORDERS.janeShipped]);
+    expect(tracking).toEqual([{ carrier: expect.any(String), tracking_number: expect.stringMatching(/^[A-Z0-9]{6,}$/), shipped: true, delivered_at: null }]);
+    const { rows: address } = await pool.query('SELECT a.postal_code, a.country FROM customers c JOIN addresses a ON a.id = c.default_address_id WHERE c.id = $1', [DEMO_CUSTOMERS.jane.id]);
+    expect(address).toEqual([{ postal_code: '62704', country: 'US' }]);
+    for (const order of [DEMO_ORDERS.janeExchangeable, DEMO_ORDERS.janeReturnable]) {
+      const { rows } = await pool.query(`SELECT delivered_at > now() - interval '10 days' AS recent FROM shipments WHERE order_id = $1`, [order]);
+      expect(rows).toEqual([{ recent: true }]);
+    }
+  });
+
+  it('keeps every ledger, gift card and stock invariant', async () => {
+    expect(await brokenInvariants(database.db)).toEqual({});
+    expect(await count(pool, `SELECT count(*) FROM payment_transactions WHERE kind = 'refund' AND status = 'pending'`)).toBeGreaterThan(0);
+    expect(await count(pool, `SELECT count(*) FROM payment_methods WHERE kind = 'gift_card'`)).toBeGreaterThan(0);
+    expect(await count(pool, `SELECT count(DISTINCT options) FROM variants`)).toBeGreaterThan(10);
+    expect(await count(pool, `SELECT count(*) FROM pg_trigger WHERE tgname IN ('payment_transactions_apply', 'orders_money_follows_ledger') AND tgenabled = 'O'`)).toBe(2);
+  });
+
+  it('keeps money consistent: totals are the sum of the lines, refunds add up and never exceed payments', async () => {
     expect(
       await count(
         pool,
@@ -88,10 +136,16 @@ describe('seedDatabase', () => {
         pool,
         `SELECT count(*) FROM orders AS o
           LEFT JOIN (SELECT order_id, sum(amount_cents) AS refunded FROM refunds GROUP BY order_id) AS r ON r.order_id = o.id
-          WHERE coalesce(r.refunded, 0) <> o.refunded_cents OR o.refunded_cents > o.total_cents`,
+          WHERE coalesce(r.refunded, 0) <> o.refunded_cents OR o.refunded_cents > o.paid_cents OR o.paid_cents <> o.total_cents`,
       ),
     ).toBe(0);
-    expect(await count(pool, `SELECT count(*) FROM refunds AS r JOIN orders AS o ON o.id = r.order_id WHERE r.currency <> o.currency OR o.status <> 'delivered'`)).toBe(0);
+    expect(
+      await count(
+        pool,
+        `SELECT count(*) FROM refunds AS r JOIN orders AS o ON o.id = r.order_id
+          WHERE r.currency <> o.currency OR (o.status <> 'delivered' AND r.reason <> 'order_cancelled') OR (o.status = 'cancelled') <> (r.reason = 'order_cancelled')`,
+      ),
+    ).toBe(0);
     expect(await count(pool, `SELECT count(DISTINCT currency) FROM orders`)).toBeGreaterThanOrEqual(3);
   });
 
@@ -146,5 +200,6 @@ describe('seedDatabase', () => {
     const indexesAfter = await pool.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`);
     expect(indexesAfter.rows).toEqual(indexesBefore.rows);
     expect(await count(pool, `SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated`)).toBe(foreignKeysBefore);
+    expect(await brokenInvariants(database.db)).toEqual({});
   }, 180_000);
 });

@@ -116,10 +116,11 @@ describe('supportdesk://audit/{entity_id}', () => {
     const order = await orderWithTotal(tdb.db, c.id, 5_000);
     expect((await readTrail(order.id)).entries).toEqual([]);
     const p = ok<{ intent_id: string }>(await call('prepare_refund', { order_id: order.id, amount_cents: 1_500, reason: 'damaged' }));
-    const r = ok<{ refund_id: string }>(await call('confirm_refund', { intent_id: p.intent_id }));
+    const r = ok<{ refund_id: string }>(await call('confirm_action', { intent_id: p.intent_id }));
     const trail = await readTrail(order.id);
-    expect(trail.entries).toHaveLength(1);
+    expect(trail.entries.map((e) => e.action)).toEqual(['refund', 'prepare']);
     expect(trail.entries[0]).toMatchObject({ action: 'refund', before: { refunded_cents: 0 }, after: { refunded_cents: 1_500, refund_id: r.refund_id } });
+    expect(trail.entries[1]).toMatchObject({ action: 'prepare', tool: 'prepare_refund', after: { intent_id: p.intent_id, kind: 'refund', refund_cents: 1_500 } });
   });
 
   it(`keeps to the newest ${AUDIT_TRAIL_LIMIT} entries and truncates long values`, async () => {

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerUpdatesService } from '../../src/domains/customers/customer-updates.service.js';
-import { RefundsService } from '../../src/domains/refunds/refunds.service.js';
+import { PrepareService } from '../../src/domains/operations/prepare.service.js';
 import { newId } from '../../src/lib/ids.js';
 import { connectTestClient, testApp, testRequest, textOf, type TestClient } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
 import { errorCode, errorDetails, ok, orderWithTotal } from '../helpers/write-fixtures.js';
 
-const WRITE_PROMPTS = ['handle_refund_request'];
-const WRITE_TOOLS = ['update_customer', 'update_order_status', 'prepare_refund', 'confirm_refund', 'add_interaction_note'];
+const WRITE_PROMPTS = ['handle_refund_request', 'cancel_order', 'return_or_exchange'];
+const WRITE_TOOLS = [
+  'update_customer', 'update_order_status', 'change_shipping_address', 'prepare_refund', 'prepare_cancel_order', 'prepare_item_change',
+  'prepare_payment_change', 'prepare_return', 'prepare_exchange', 'confirm_action', 'add_interaction_note',
+];
 
 let tdb: TestDatabase;
 let customerId: string;
@@ -20,14 +23,21 @@ async function connect(env: Record<string, string>): Promise<TestClient> {
   return c;
 }
 
-/** A refund already issued today by `principal`, as confirm_refund would have recorded it. */
-async function issuedToday(principal: string, cents: number): Promise<void> {
-  const order = await orderWithTotal(tdb.db, customerId, cents);
-  await tdb.db.updateTable('orders').set({ refunded_cents: cents }).where('id', '=', order.id).execute();
-  await tdb.db
-    .insertInto('refunds')
-    .values({ id: newId('refund'), order_id: order.id, intent_id: null, amount_cents: cents, currency: 'USD', reason: 'other', note: null, created_by: principal })
-    .execute();
+/** A refund already issued today by `principal` in `currency`, as confirm_action would have recorded it (refund row and ledger). */
+async function issuedToday(principal: string, cents: number, currency = 'USD'): Promise<void> {
+  const order = await orderWithTotal(tdb.db, customerId, cents, 'delivered', currency);
+  const paid = await tdb.db.selectFrom('payment_transactions').select('payment_method_id').where('order_id', '=', order.id).executeTakeFirstOrThrow();
+  await tdb.db.transaction().execute(async (trx) => {
+    const refundId = newId('refund');
+    await trx
+      .insertInto('refunds')
+      .values({ id: refundId, order_id: order.id, intent_id: null, amount_cents: cents, currency, reason: 'other', note: null, created_by: principal })
+      .execute();
+    await trx
+      .insertInto('payment_transactions')
+      .values({ id: newId('transaction'), order_id: order.id, payment_method_id: paid.payment_method_id, kind: 'refund', amount_cents: cents, currency, status: 'completed', refund_id: refundId, settled_at: new Date() })
+      .execute();
+  });
 }
 
 const refundArgs = (orderId: string, cents: number) => ({ order_id: orderId, amount_cents: cents, reason: 'goodwill' });
@@ -60,7 +70,9 @@ describe('who sees the write tools', () => {
     expect(hints('update_customer')).toEqual([true, false]);
     expect(hints('update_order_status')).toEqual([true, true]);
     expect(hints('prepare_refund')).toEqual([false, false]);
-    expect(hints('confirm_refund')).toEqual([true, true]);
+    expect(hints('confirm_action')).toEqual([true, true]);
+    for (const name of WRITE_TOOLS.filter((n) => n.startsWith('prepare_'))) expect(hints(name), name).toEqual([false, false]);
+    expect(hints('change_shipping_address')).toEqual([true, false]);
     expect(hints('add_interaction_note')).toEqual([false, false]);
     const prompts = (await agent.client.listPrompts()).prompts.map((p) => p.name);
     for (const name of WRITE_PROMPTS) expect(prompts).toContain(name);
@@ -96,7 +108,8 @@ describe('the services behind the tools', () => {
     const c = await insertCustomer(tdb.db);
     const order = await orderWithTotal(tdb.db, customerId, 1_000);
     await expect(new CustomerUpdatesService(viewerApp, viewer).update({ customerId: c.id, expectedVersion: 1, changes: { name: 'X' } })).rejects.toMatchObject({ code: 'POLICY' });
-    await expect(new RefundsService(viewerApp, viewer).prepare({ orderId: order.id, amount: 100, reason: 'other' })).rejects.toMatchObject({ code: 'POLICY' });
+    await expect(new PrepareService(viewerApp, viewer).refund({ orderId: order.id, amount: 100, reason: 'other' })).rejects.toMatchObject({ code: 'POLICY' });
+    await expect(new PrepareService(viewerApp, viewer).cancel({ orderId: order.id, reason: 'other' })).rejects.toMatchObject({ code: 'POLICY' });
     expect((await tdb.db.selectFrom('customers').select('version').where('id', '=', c.id).executeTakeFirstOrThrow()).version).toBe(1);
   });
 });
@@ -123,7 +136,7 @@ describe('refund limits', () => {
     expect(errorDetails(over)).toMatchObject({ refunded_today_cents: 8_000, remaining_cents: 2_000 });
     expect(textOf(over)).toMatch(/supervisor/i);
     const p = ok<{ intent_id: string }>(await agent.call('prepare_refund', refundArgs(order.id, 2_000)));
-    ok(await agent.call('confirm_refund', { intent_id: p.intent_id }));
+    ok(await agent.call('confirm_action', { intent_id: p.intent_id }));
   });
 
   it('re-checks the daily limit at confirm time: prepared intents do not reserve it', async () => {
@@ -132,9 +145,9 @@ describe('refund limits', () => {
     const o2 = await orderWithTotal(tdb.db, customerId, 6_000);
     const a = ok<{ intent_id: string }>(await agent.call('prepare_refund', refundArgs(o1.id, 6_000)));
     const b = ok<{ intent_id: string }>(await agent.call('prepare_refund', refundArgs(o2.id, 6_000)));
-    ok(await agent.call('confirm_refund', { intent_id: a.intent_id }));
-    expect(errorCode(await agent.call('confirm_refund', { intent_id: b.intent_id }))).toBe('POLICY');
-    const intent = await tdb.db.selectFrom('refund_intents').select('status').where('id', '=', b.intent_id).executeTakeFirstOrThrow();
+    ok(await agent.call('confirm_action', { intent_id: a.intent_id }));
+    expect(errorCode(await agent.call('confirm_action', { intent_id: b.intent_id }))).toBe('POLICY');
+    const intent = await tdb.db.selectFrom('intents').select('status').where('id', '=', b.intent_id).executeTakeFirstOrThrow();
     expect(intent.status).toBe('pending');
   });
 
@@ -143,7 +156,7 @@ describe('refund limits', () => {
     const orders = await Promise.all(Array.from({ length: 6 }, () => orderWithTotal(tdb.db, customerId, 3_000)));
     const intents = [];
     for (const o of orders) intents.push(ok<{ intent_id: string }>(await agent.call('prepare_refund', refundArgs(o.id, 3_000))));
-    const results = await Promise.all(intents.map((p) => agent.call('confirm_refund', { intent_id: p.intent_id })));
+    const results = await Promise.all(intents.map((p) => agent.call('confirm_action', { intent_id: p.intent_id })));
     expect(results.filter((r) => !r.isError)).toHaveLength(3);
     expect(results.filter((r) => r.isError).map(errorCode)).toEqual(['POLICY', 'POLICY', 'POLICY']);
     const sum = await tdb.db.selectFrom('refunds').select((eb) => eb.fn.sum<number>('amount_cents').as('s')).where('created_by', '=', 'agent-race').executeTakeFirstOrThrow();
@@ -155,8 +168,8 @@ describe('refund limits', () => {
     const asAgent = await connect({ SUPPORTDESK_PRINCIPAL: 'pat', SUPPORTDESK_ROLE: 'agent', SUPPORTDESK_REFUND_LIMIT_CENTS: '5000' });
     const order = await orderWithTotal(tdb.db, customerId, 60_000);
     const p = ok<{ intent_id: string }>(await asSupervisor.call('prepare_refund', refundArgs(order.id, 60_000)));
-    expect(errorCode(await asAgent.call('confirm_refund', { intent_id: p.intent_id }))).toBe('POLICY');
-    expect(ok<{ amount: { cents: number } }>(await asSupervisor.call('confirm_refund', { intent_id: p.intent_id })).amount.cents).toBe(60_000);
+    expect(errorCode(await asAgent.call('confirm_action', { intent_id: p.intent_id }))).toBe('POLICY');
+    expect(ok<{ refunded_cents: number }>(await asSupervisor.call('confirm_action', { intent_id: p.intent_id })).refunded_cents).toBe(60_000);
   });
 
   it('gives a supervisor no limit', async () => {
@@ -164,7 +177,7 @@ describe('refund limits', () => {
     await issuedToday('sup-big', 1_000_000);
     const order = await orderWithTotal(tdb.db, customerId, 5_000_000);
     const p = ok<{ intent_id: string }>(await sup.call('prepare_refund', { order_id: order.id, amount_cents: 'full', reason: 'duplicate_charge' }));
-    const r = ok<{ amount: { cents: number }; refundable_balance: { cents: number } }>(await sup.call('confirm_refund', { intent_id: p.intent_id }));
-    expect(r).toMatchObject({ amount: { cents: 5_000_000 }, refundable_balance: { cents: 0 } });
+    const r = ok<{ refunded_cents: number; refundable_cents: number }>(await sup.call('confirm_action', { intent_id: p.intent_id }));
+    expect(r).toMatchObject({ refunded_cents: 5_000_000, refundable_cents: 0 });
   });
 });

@@ -3,9 +3,9 @@ import type { CustomersTable, DB } from '../../db/schema.js';
 
 /** Customer write queries only: no rules. */
 
-export const contactColumns = ['id', 'name', 'email', 'phone', 'tier', 'status', 'updated_at', 'version'] as const;
+export const contactColumns = ['id', 'name', 'email', 'phone', 'tier', 'status', 'default_address_id', 'updated_at', 'version'] as const;
 
-export type CustomerChanges = Partial<Pick<CustomersTable, 'name' | 'email' | 'phone' | 'tier'>>;
+export type CustomerChanges = Partial<Pick<CustomersTable, 'name' | 'email' | 'phone' | 'tier' | 'default_address_id'>>;
 
 /** The customer row, locked until the transaction ends so the audit's before-image is exact. */
 export async function lockCustomer(db: Kysely<DB>, id: string) {

@@ -4,6 +4,8 @@ import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { toIso } from '../../mcp/common-schemas.js';
+import type { AddressInput } from '../addresses/address-input.js';
+import { insertAddress } from '../addresses/addresses.repo.js';
 import { type CustomerChanges, lockCustomer, readCustomerContact, updateCustomerIfVersion } from './customer-updates.repo.js';
 
 export type CustomerContact = NonNullable<Awaited<ReturnType<typeof lockCustomer>>>;
@@ -29,7 +31,8 @@ export class CustomerUpdatesService {
     private readonly options: WriteOptions = {},
   ) {}
 
-  async update(args: { customerId: string; expectedVersion: number; changes: CustomerChanges }): Promise<CustomerUpdateResult> {
+  /** `defaultAddress` always changes the default: it becomes a new address row (addresses are immutable). */
+  async update(args: { customerId: string; expectedVersion: number; changes: CustomerChanges; defaultAddress?: AddressInput }): Promise<CustomerUpdateResult> {
     try {
       return await runWrite(this.app, this.req, { ...this.options, tool: TOOL }, async (w) => {
         const current = await lockCustomer(w.trx, args.customerId);
@@ -37,7 +40,8 @@ export class CustomerUpdatesService {
         await w.reached('locked');
         if (current.version !== args.expectedVersion) throw staleVersion(current, args);
 
-        const diff = changedFields(current, args.changes);
+        const addressId = args.defaultAddress ? await insertAddress(w.trx, current.id, args.defaultAddress) : undefined;
+        const diff = changedFields(current, { ...args.changes, ...(addressId ? { default_address_id: addressId } : {}) });
         if (diff.keys.length === 0) return { customer: current, changed: false, changedFields: [] };
 
         const updated = await updateCustomerIfVersion(w.trx, current.id, args.expectedVersion, diff.after as CustomerChanges);
@@ -67,8 +71,8 @@ function notFound(id: string): NotFoundError {
   return new NotFoundError(`No customer with id ${id}.`, 'Find the customer with search_customers and use the id it returns.');
 }
 
-function staleVersion(current: CustomerContact, args: { expectedVersion: number; changes: CustomerChanges }): ConflictError {
-  const alreadyApplied = changedFields(current, args.changes).keys.length === 0;
+function staleVersion(current: CustomerContact, args: { expectedVersion: number; changes: CustomerChanges; defaultAddress?: AddressInput }): ConflictError {
+  const alreadyApplied = !args.defaultAddress && changedFields(current, args.changes).keys.length === 0;
   return new ConflictError(
     `Customer ${current.id} changed since version ${args.expectedVersion}: it is now at version ${current.version}.` +
       (alreadyApplied ? ' Its current values already match your request.' : ''),

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { customerIdField, isoTimestamp } from '../../mcp/common-schemas.js';
 import { defineTool, type ToolDefinition } from '../../mcp/define-tool.js';
+import { untrustedFence } from '../../mcp/untrusted.js';
+import { addressInput } from '../addresses/address-input.js';
+import { formatAddress } from '../addresses/addresses.view.js';
 import { contactView, CustomerUpdatesService } from './customer-updates.service.js';
 
 const TIERS = ['standard', 'silver', 'gold', 'platinum'] as const;
 const FIELDS = ['name', 'email', 'phone', 'tier'] as const;
+const CHANGED = [...FIELDS, 'default_address'] as const;
 
 export const updateCustomerInput = z
   .strictObject({
@@ -25,8 +29,9 @@ export const updateCustomerInput = z
       .optional()
       .describe('New phone number (free form, E.164 preferred), or null to clear it.'),
     tier: z.enum(TIERS).optional().describe('New loyalty tier.'),
+    default_address: addressInput.optional().describe('New default shipping address (orders keep theirs).'),
   })
-  .refine((v) => FIELDS.some((f) => v[f] !== undefined), { message: 'give at least one of name, email, phone, tier' });
+  .refine((v) => CHANGED.some((f) => v[f] !== undefined), { message: 'give at least one of name, email, phone, tier, default_address' });
 
 const contactOutput = z.object({
   id: z.string().describe('Customer id (cust_…).'),
@@ -42,14 +47,15 @@ const contactOutput = z.object({
 const updateCustomerOutput = z.object({
   customer: contactOutput.describe('The customer after the call.'),
   changed: z.boolean().describe('False when the values were already as requested: nothing was written and the version did not move.'),
-  changed_fields: z.array(z.enum(FIELDS)).describe('The fields whose values changed.'),
+  changed_fields: z.array(z.enum(CHANGED)).describe('The fields whose values changed.'),
+  default_address: z.string().optional().describe('The new default address, fenced as untrusted text; only when it changed.'),
 });
 
 export const updateCustomerTool = defineTool({
   name: 'update_customer',
   title: 'Update customer contact details',
   description:
-    'Change a customer\u2019s name, email, phone (null clears it) or tier. Give at least one field, plus expected_version: the version from ' +
+    'Change a customer\u2019s name, email, phone (null clears it), tier or default shipping address. Give at least one, plus expected_version: the version from ' +
     'get_customer. If the record changed since (another agent edited it), the call fails with CONFLICT and details.current holds the current ' +
     'values and version: re-check them with the customer, then retry with the new version. Never retried automatically. An email already used ' +
     'by another customer (letter case ignored) fails with CONFLICT. Values already in place are a no-op: changed=false, version unchanged. ' +
@@ -61,12 +67,19 @@ export const updateCustomerTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
   handler: async (args, ctx) => {
     const changes = Object.fromEntries(FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]]));
-    const result = await new CustomerUpdatesService(ctx.app, ctx).update({ customerId: args.customer_id, expectedVersion: args.expected_version, changes });
+    const result = await new CustomerUpdatesService(ctx.app, ctx).update({
+      customerId: args.customer_id,
+      expectedVersion: args.expected_version,
+      changes,
+      ...(args.default_address ? { defaultAddress: args.default_address } : {}),
+    });
     const c = contactView(result.customer);
+    const changed = result.changedFields.map((f) => (f === 'default_address_id' ? 'default_address' : f));
+    const address = args.default_address && result.changed ? untrustedFence().wrap(formatAddress(args.default_address)) : undefined;
     return {
-      structured: { customer: c, changed: result.changed, changed_fields: result.changedFields },
+      structured: { customer: c, changed: result.changed, changed_fields: changed, ...(address ? { default_address: address } : {}) },
       text: result.changed
-        ? `Updated ${c.id} (${result.changedFields.join(', ')}); now version ${c.version}.`
+        ? `Updated ${c.id} (${changed.join(', ')}); now version ${c.version}.${address ? ` Default address: ${address}.` : ''}`
         : `No change: ${c.id} already has these values (version ${c.version}).`,
     };
   },

@@ -1,5 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { CustomersTable, DB } from '../../db/schema.js';
+import type { CustomersTable, DB, PaymentMethodKind } from '../../db/schema.js';
+import { addressJson } from '../orders/order-detail.repo.js';
+import type { MethodFields } from '../payments/payments.view.js';
 
 /** Customer queries only: no rules, no shaping. */
 
@@ -43,14 +45,24 @@ const orderStatsColumn = sql<{ currency: string; orders: number; net_cents: numb
     ORDER BY g.currency), '[]')
   FROM (
     SELECT currency, count(*)::int AS orders,
-      coalesce(sum(total_cents - refunded_cents) FILTER (WHERE status <> 'cancelled'), 0)::bigint AS net_cents,
+      coalesce(sum(paid_cents - refunded_cents) FILTER (WHERE status <> 'cancelled'), 0)::bigint AS net_cents,
       max(created_at) AS last_at
     FROM orders WHERE customer_id = customers.id GROUP BY currency
   ) AS g)`;
 
-/** One customer by id or by email (any letter case), with its order statistics. */
+export type CustomerMethodRow = MethodFields & { id: string; kind: PaymentMethodKind };
+
+/** The customer's active payment methods, oldest first, with what their labels need. */
+const paymentMethodsColumn = sql<CustomerMethodRow[]>`(
+  SELECT coalesce(json_agg(json_build_object('id', m.id, 'kind', m.kind, 'brand', m.brand, 'last4', m.last4, 'exp_month', m.exp_month,
+    'exp_year', m.exp_year, 'email', m.email, 'balance_cents', m.balance_cents, 'currency', m.currency) ORDER BY m.created_at, m.id), '[]')
+  FROM payment_methods AS m WHERE m.customer_id = customers.id AND m.status = 'active')`;
+
+/** One customer by id or by email (any letter case), with its order statistics, default address and payment methods. */
 export function customerWithStatsQuery(db: Kysely<DB>, ref: { id: string } | { email: string }) {
-  const q = db.selectFrom('customers').select([...customerColumns, orderStatsColumn.as('order_stats')]);
+  const q = db
+    .selectFrom('customers')
+    .select([...customerColumns, orderStatsColumn.as('order_stats'), addressJson('customers.default_address_id').as('default_address'), paymentMethodsColumn.as('payment_methods')]);
   return 'id' in ref ? q.where('id', '=', ref.id) : q.where(sql<string>`lower(email)`, '=', ref.email.toLowerCase());
 }
 

@@ -3,6 +3,9 @@ import { formatMoney } from '../../lib/money.js';
 import { cursorField, customerIdField, emailField, isoTimestamp, limitField, moneySchema, pageInfo, toIso } from '../../mcp/common-schemas.js';
 import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { dropNulls } from '../../lib/text.js';
+import { untrustedFence } from '../../mcp/untrusted.js';
+import { formatAddress } from '../addresses/addresses.view.js';
+import { methodLabel } from '../payments/payments.view.js';
 import { SEARCH_MATCHES } from './customer-search.rules.js';
 import { type Customer, CustomersService, type CustomerWithStats } from './customers.service.js';
 
@@ -78,6 +81,17 @@ const getOutput = customerSummary.extend({
   order_count: z.number().int().describe('Number of orders placed, any status.'),
   lifetime_value: z.array(moneySchema).describe('Paid amounts net of refunds, cancelled orders excluded, one entry per currency.'),
   last_order_at: isoTimestamp.optional().describe('When the latest order was placed; absent when none.'),
+  default_address: z.string().optional().describe('Default shipping address, fenced as untrusted text; absent when none.'),
+  payment_methods: z
+    .array(
+      z.object({
+        id: z.string().describe('pm_…'),
+        kind: z.enum(['card', 'paypal', 'gift_card', 'legacy']),
+        label: z.string().describe('Masked, e.g. "Visa ••4242 exp 08/30".'),
+        balance: moneySchema.optional().describe('Gift cards: the balance.'),
+      }),
+    )
+    .describe('Active payment methods.'),
 });
 
 export const getCustomerTool = defineTool({
@@ -85,7 +99,8 @@ export const getCustomerTool = defineTool({
   title: 'Get customer',
   description:
     'One customer by id (cust_…) or by email (exactly one of the two), with contact details, tier, status, version (needed to update), ' +
-    'order count and lifetime value per currency. An unknown email answers NOT_FOUND with up to three similar emails on file.',
+    'order count, lifetime value per currency, default shipping address and payment methods (masked; gift cards with their balance). ' +
+    'An unknown email answers NOT_FOUND with up to three similar emails on file.',
   input: getInput,
   output: getOutput,
   access: 'read',
@@ -93,6 +108,13 @@ export const getCustomerTool = defineTool({
   handler: async (args, { app }) => {
     const c: CustomerWithStats = await new CustomersService(app).get(args.id ? { id: args.id } : { email: args.email ?? '' });
     const ltv = c.lifetime_value.map((m) => formatMoney(m.cents, m.currency)).join(', ') || 'none';
+    const address = c.default_address ? untrustedFence().wrap(formatAddress(c.default_address)) : undefined;
+    const methods = c.payment_methods.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      label: methodLabel(m),
+      ...(m.kind === 'gift_card' ? { balance: { cents: m.balance_cents ?? 0, currency: m.currency ?? '' } } : {}),
+    }));
     return {
       structured: {
         ...summarize(c),
@@ -101,8 +123,14 @@ export const getCustomerTool = defineTool({
         order_count: c.order_count,
         lifetime_value: c.lifetime_value,
         ...(c.last_order_at ? { last_order_at: toIso(c.last_order_at) } : {}),
+        ...(address ? { default_address: address } : {}),
+        payment_methods: methods,
       },
-      text: `${c.id} ${c.name} <${c.email}>${c.phone ? ` ${c.phone}` : ''}, ${c.tier}/${c.status}, version ${c.version}. ${c.order_count} order(s); lifetime value ${ltv}.`,
+      text: [
+        `${c.id} ${c.name} <${c.email}>${c.phone ? ` ${c.phone}` : ''}, ${c.tier}/${c.status}, version ${c.version}. ${c.order_count} order(s); lifetime value ${ltv}.`,
+        ...(address ? [`Ships to ${address}.`] : []),
+        `Payment methods: ${methods.map((m) => `${m.id} ${m.label}`).join('; ') || 'none'}.`,
+      ].join('\n'),
     };
   },
 });

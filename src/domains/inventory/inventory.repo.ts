@@ -8,7 +8,7 @@ export const productColumns = ['sku', 'name', 'price_cents', 'currency', 'stock_
 
 /** Products by primary key, in SKU order. */
 export function productsBySkusQuery(db: Kysely<DB>, skus: readonly string[]) {
-  return db.selectFrom('products').select(productColumns).where('sku', 'in', skus).orderBy('sku');
+  return db.selectFrom('variants').select(productColumns).where('sku', 'in', skus).orderBy('sku');
 }
 
 export async function findProductsBySkus(db: Kysely<DB>, skus: readonly string[]) {
@@ -22,7 +22,7 @@ export async function findProductsBySkus(db: Kysely<DB>, skus: readonly string[]
 export function searchProductsQuery(db: Kysely<DB>, args: { fragment: string; after?: { name: string; sku: string }; limit: number }) {
   const pattern = `%${escapeLike(args.fragment.toLowerCase())}%`;
   let q = db
-    .selectFrom('products')
+    .selectFrom('variants')
     .select([...productColumns, sql<string>`lower(name)`.as('sort_name')])
     .where(sql`lower(name)`, 'like', sql`${pattern} ESCAPE '\\'`);
   if (args.after) q = q.where(sql<boolean>`(lower(name), sku) > (${args.after.name}, ${args.after.sku})`);

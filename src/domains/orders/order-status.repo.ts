@@ -23,3 +23,19 @@ export async function transitionOrderStatus(db: Kysely<DB>, id: string, from: re
     .returning(statusColumns)
     .executeTakeFirst();
 }
+
+/** Points the order at a new shipping address only if it is still at `expectedVersion`; bumps the version. */
+export async function readdressOrder(db: Kysely<DB>, id: string, expectedVersion: number, addressId: string) {
+  return db
+    .updateTable('orders')
+    .set({ shipping_address_id: addressId, version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returning(['id', 'version', 'shipping_address_id'])
+    .executeTakeFirst();
+}
+
+/** The order's status, version and address, locked until the transaction ends. */
+export async function lockOrderAddress(db: Kysely<DB>, id: string) {
+  return db.selectFrom('orders').select(['id', 'customer_id', 'status', 'version', 'shipping_address_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+}

@@ -1,8 +1,10 @@
 import { runWrite, type WriteOptions, type WriteRequest } from '../../db/transaction.js';
-import type { OrderStatus } from '../../db/schema.js';
+import type { Carrier, OrderStatus } from '../../db/schema.js';
 import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
-import { InvalidStateError, NotFoundError } from '../../lib/errors.js';
+import { InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { deliverShipped, shipRemainingLines } from '../shipments/shipments.repo.js';
 import { lockOrderStatus, transitionOrderStatus } from './order-status.repo.js';
 import { allowedNext, allowedPredecessors } from './order-transitions.js';
 
@@ -15,11 +17,22 @@ export interface OrderStatusResult {
   changed: boolean;
   version: number;
   allowedNext: readonly OrderStatus[];
+  /** Moving to shipped: the shipment recorded for the lines not shipped yet. */
+  shipmentId?: string;
+}
+
+export interface Tracking {
+  carrier?: Carrier;
+  trackingNumber?: string;
 }
 
 const TOOL = 'update_order_status';
 
-/** Order status changes along the lifecycle in order-transitions.ts; repeating the current status is a no-op. */
+/**
+ * Fulfilment moves along the lifecycle in order-transitions.ts; repeating the current status is a
+ * no-op. Shipping records a shipment (carrier and tracking number when given) of the lines not
+ * shipped yet; delivering marks the parcels on their way as delivered, which opens the return window.
+ */
 export class OrderStatusService {
   constructor(
     private readonly app: Pick<App, 'db' | 'cache'>,
@@ -27,7 +40,13 @@ export class OrderStatusService {
     private readonly options: WriteOptions = {},
   ) {}
 
-  async change(args: { orderId: string; status: OrderStatus }): Promise<OrderStatusResult> {
+  async change(args: { orderId: string; status: OrderStatus } & Tracking): Promise<OrderStatusResult> {
+    if (args.status !== 'shipped' && (args.carrier !== undefined || args.trackingNumber !== undefined)) {
+      throw new ValidationError('carrier and tracking_number go with status shipped only.', 'Drop them, or move the order to shipped.');
+    }
+    if (args.trackingNumber !== undefined && args.carrier === undefined) {
+      throw new ValidationError('tracking_number needs its carrier.', 'Pass carrier too (use "Other" when it is not in the list).');
+    }
     return runWrite(this.app, this.req, { ...this.options, tool: TOOL }, async (w) => {
       const current = await lockOrderStatus(w.trx, args.orderId);
       if (!current) {
@@ -42,10 +61,21 @@ export class OrderStatusService {
 
       const updated = await transitionOrderStatus(w.trx, current.id, allowedPredecessors(args.status), args.status);
       if (!updated) throw illegalTransition(current.id, current.status, args.status);
+      const shipment =
+        args.status === 'shipped'
+          ? await shipRemainingLines(w.trx, { id: newId('shipment'), orderId: current.id, carrier: args.carrier ?? null, trackingNumber: args.trackingNumber ?? null })
+          : undefined;
+      const delivered = args.status === 'delivered' ? await deliverShipped(w.trx, current.id) : [];
       await w.reached('effect');
-      await w.audit({ entityType: 'order', entityId: current.id, action: 'status_change', before: { status: current.status }, after: { status: updated.status } });
+      await w.audit({
+        entityType: 'order',
+        entityId: current.id,
+        action: 'status_change',
+        before: { status: current.status },
+        after: { status: updated.status, ...(shipment ? { shipment_id: shipment.id } : {}), ...(delivered.length > 0 ? { delivered_shipments: delivered } : {}) },
+      });
       w.invalidateAfterCommit(cacheTags.order(current.id), cacheTags.customer(current.customer_id), cacheTags.topCustomers);
-      return { ...base, status: updated.status, changed: true, version: updated.version, allowedNext: allowedNext(updated.status) };
+      return { ...base, status: updated.status, changed: true, version: updated.version, allowedNext: allowedNext(updated.status), ...(shipment ? { shipmentId: shipment.id } : {}) };
     });
   }
 }
@@ -55,9 +85,7 @@ function illegalTransition(orderId: string, from: OrderStatus, to: OrderStatus):
   return new InvalidStateError(
     `Order ${orderId} is ${from}; it cannot move to ${to}. ` +
       (next.length > 0 ? `Allowed next: ${next.join(', ')}.` : `${from} is final: no further status changes.`),
-    to === 'cancelled'
-      ? 'Orders cannot be cancelled once shipped; for a return, refund it with prepare_refund instead.'
-      : 'Statuses advance one step at a time: pending -> paid -> processing -> shipped -> delivered.',
+    'Statuses advance one step at a time: pending -> paid -> processing -> shipped -> delivered. Cancel with prepare_cancel_order before shipping; after delivery use prepare_return.',
     { current_status: from, requested_status: to, allowed_next: [...next] },
   );
 }

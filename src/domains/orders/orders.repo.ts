@@ -1,68 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { preciseIso } from '../../db/keyset.js';
-import type { DB, OrderStatus, RefundReason } from '../../db/schema.js';
+import type { DB, OrderStatus } from '../../db/schema.js';
 
-/** Order queries only: no rules, no shaping. */
-
-/** Lines and refunds shown with one order; the counts say when there were more. */
-export const ORDER_ITEMS_MAX = 100;
-export const ORDER_REFUNDS_MAX = 50;
-
-export interface OrderItemRow {
-  line_no: number;
-  sku: string;
-  name: string;
-  quantity: number;
-  unit_price_cents: number;
-}
-
-export interface OrderRefundRow {
-  id: string;
-  amount_cents: number;
-  currency: string;
-  reason: RefundReason;
-  note: string | null;
-  created_by: string;
-  /** JSON text from PostgreSQL, not a Date. */
-  created_at: string;
-}
-
-/** One order with its customer, first lines (with product names) and latest refunds: one round trip. */
-export function orderDetailQuery(db: Kysely<DB>, orderId: string) {
-  return db
-    .selectFrom('orders as o')
-    .innerJoin('customers as c', 'c.id', 'o.customer_id')
-    .select([
-      'o.id',
-      'o.customer_id',
-      'o.status',
-      'o.currency',
-      'o.total_cents',
-      'o.refunded_cents',
-      'o.created_at',
-      'o.updated_at',
-      'o.version',
-      'c.name as customer_name',
-      'c.email as customer_email',
-      sql<OrderItemRow[]>`(
-        SELECT coalesce(json_agg(json_build_object('line_no', i.line_no, 'sku', i.sku, 'name', p.name,
-          'quantity', i.quantity, 'unit_price_cents', i.unit_price_cents) ORDER BY i.line_no), '[]')
-        FROM (SELECT * FROM order_items WHERE order_id = o.id ORDER BY line_no LIMIT ${ORDER_ITEMS_MAX}) AS i
-        JOIN products AS p ON p.sku = i.sku)`.as('items'),
-      sql<number>`(SELECT count(*)::int FROM order_items WHERE order_id = o.id)`.as('item_count'),
-      sql<OrderRefundRow[]>`(
-        SELECT coalesce(json_agg(json_build_object('id', r.id, 'amount_cents', r.amount_cents, 'currency', r.currency,
-          'reason', r.reason, 'note', r.note, 'created_by', r.created_by, 'created_at', r.created_at)
-          ORDER BY r.created_at DESC, r.id DESC), '[]')
-        FROM (SELECT * FROM refunds WHERE order_id = o.id ORDER BY created_at DESC, id DESC LIMIT ${ORDER_REFUNDS_MAX}) AS r)`.as('refunds'),
-      sql<number>`(SELECT count(*)::int FROM refunds WHERE order_id = o.id)`.as('refund_count'),
-    ])
-    .where('o.id', '=', orderId);
-}
-
-export async function findOrderDetail(db: Kysely<DB>, orderId: string) {
-  return orderDetailQuery(db, orderId).executeTakeFirst();
-}
+/** Order listing queries only: no rules, no shaping (one order: order-detail.repo.ts). */
 
 export interface OrderListFilters {
   customerId?: string;

@@ -1,29 +1,23 @@
 import { checkWindow, cursorScope, decodeTimeKey } from '../../db/keyset.js';
 import { readWithRetry } from '../../db/retry.js';
-import type { OrderStatus } from '../../db/schema.js';
 import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { encodeCursor, takePage } from '../../lib/pagination.js';
 import { customerExists } from '../customers/customers.repo.js';
-import { refundableCents } from './order-rules.js';
-import { findOrderDetail, listOrders, type OrderItemRow, type OrderListFilters, type OrderRefundRow } from './orders.repo.js';
+import { findOrderDetail } from './order-detail.repo.js';
+import { allowedActions, type OrderAction, refundableCents, returnDeadline } from './order-rules.js';
+import { listOrders, type OrderListFilters } from './orders.repo.js';
 
-export interface OrderDetail {
-  id: string;
-  status: OrderStatus;
-  currency: string;
-  total_cents: number;
-  refunded_cents: number;
-  refundable_cents: number;
+type OrderRow = NonNullable<Awaited<ReturnType<typeof findOrderDetail>>>;
+
+export interface OrderDetail extends Omit<OrderRow, 'customer_id' | 'customer_name' | 'customer_email'> {
   customer: { id: string; name: string; email: string };
-  items: OrderItemRow[];
-  item_count: number;
-  refunds: OrderRefundRow[];
-  refund_count: number;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
+  refundable_cents: number;
+  /** What the order's state allows now. */
+  allowed_actions: OrderAction[];
+  /** Per delivered shipment: the last moment its lines can be returned or exchanged. */
+  return_by: Map<string, Date>;
 }
 
 export type OrderSummary = Awaited<ReturnType<typeof listOrders>>[number];
@@ -41,25 +35,44 @@ export interface ListOrdersArgs extends OrderListFilters {
 }
 
 export class OrdersService {
-  constructor(private readonly app: Pick<App, 'db' | 'cache' | 'metrics'>) {}
+  constructor(private readonly app: Pick<App, 'db' | 'cache' | 'metrics' | 'config' | 'clock'>) {}
 
-  /** One order with items, refunds and customer; cached until a write touches the order or its customer. */
+  /**
+   * One order with items, payments, shipments, returns, refunds and customer; the row is cached until
+   * a write touches the order or its customer. What the order allows depends on the clock (the
+   * return window), so it is worked out on every call.
+   */
   async get(orderId: string): Promise<OrderDetail> {
-    return this.app.cache.getOrLoad(
+    const row = await this.app.cache.getOrLoad(
       `order:id:${orderId}`,
-      (o: OrderDetail) => [cacheTags.order(o.id), cacheTags.customer(o.customer.id)],
+      (o: OrderRow) => [cacheTags.order(o.id), cacheTags.customer(o.customer_id)],
       async () => {
-        const row = await readWithRetry(this.app, (db) => findOrderDetail(db, orderId));
-        if (!row) {
+        const found = await readWithRetry(this.app, (db) => findOrderDetail(db, orderId));
+        if (!found) {
           throw new NotFoundError(
             `No order with id ${orderId}.`,
             'Find the order with list_orders (by customer_id) or get_customer_history, and use the id it returns.',
           );
         }
-        const { customer_name, customer_email, customer_id, ...order } = row;
-        return { ...order, customer: { id: customer_id, name: customer_name, email: customer_email }, refundable_cents: refundableCents(row) };
+        return found;
       },
     );
+    const { customer_name, customer_email, customer_id, ...order } = row;
+    const windowDays = this.app.config.orders.returnWindowDays;
+    const delivered = new Map(order.shipments.filter((s) => s.delivered_at !== null).map((s) => [s.id, new Date(s.delivered_at as string)]));
+    const lines = order.items.map((i) => ({
+      quantity: i.quantity,
+      returnedQuantity: i.returned_quantity,
+      deliveredAt: (i.shipment_id && delivered.get(i.shipment_id)) || null,
+    }));
+    const state = { status: order.status, paidCents: order.paid_cents, refundedCents: order.refunded_cents, itemsChangedAt: order.items_changed_at, lines };
+    return {
+      ...order,
+      customer: { id: customer_id, name: customer_name, email: customer_email },
+      refundable_cents: refundableCents(order),
+      allowed_actions: allowedActions(state, this.app.clock(), windowDays),
+      return_by: new Map([...delivered].map(([id, at]) => [id, returnDeadline(at, windowDays)])),
+    };
   }
 
   async list(args: ListOrdersArgs): Promise<OrderPage> {

@@ -1,103 +1,35 @@
 import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
-import { dropNulls, truncate } from '../../lib/text.js';
+import { dropNulls } from '../../lib/text.js';
 import { cursorField, customerIdField, isoTimestamp, limitField, moneySchema, orderIdField, pageInfo, toIso } from '../../mcp/common-schemas.js';
 import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { sinceField, untilField } from '../../mcp/time-fields.js';
 import { ORDER_STATUSES } from './order-transitions.js';
-import { ORDER_ITEMS_MAX, ORDER_REFUNDS_MAX } from './orders.repo.js';
-import { type ListOrdersArgs, type OrderDetail, OrdersService, type OrderSummary } from './orders.service.js';
+import { untrustedFence } from '../../mcp/untrusted.js';
+import { ORDER_ITEMS_MAX } from './order-detail.repo.js';
+import { type ListOrdersArgs, OrdersService, type OrderSummary } from './orders.service.js';
+import { getOrderOutput, renderOrder, shapeOrder } from './orders.view.js';
 
-const NOTE_MAX = 300;
 const statusEnum = z.enum(ORDER_STATUSES);
 const money = (cents: number, currency: string) => ({ cents, currency });
-
-const orderItem = z.object({
-  line_no: z.number().int().describe('Line position, from 1.'),
-  sku: z.string().describe('Product SKU: pass to check_inventory.'),
-  name: z.string().describe('Current product name.'),
-  quantity: z.number().int().describe('Units sold.'),
-  unit_price_cents: z.number().int().describe('Unit price at the time of sale, in cents of the order currency.'),
-  line_total_cents: z.number().int().describe('quantity × unit price, in cents of the order currency.'),
-});
-
-const orderRefund = z.object({
-  id: z.string().describe('Refund id (ref_…).'),
-  amount_cents: z.number().int().describe('Refunded amount in cents of the order currency.'),
-  reason: z.string().describe('Refund reason code.'),
-  note: z.string().optional().describe(`Agent note, truncated to ${NOTE_MAX} characters; absent when none.`),
-  created_by: z.string().describe('Who issued the refund.'),
-  created_at: isoTimestamp.describe('When the refund was issued.'),
-});
-
-const getOrderOutput = z.object({
-  id: orderIdField.describe('Order id (ord_…).'),
-  status: statusEnum.describe('Lifecycle status: pending, paid, processing, shipped, delivered or cancelled.'),
-  currency: z.string().describe('ISO 4217 code of every amount on the order.'),
-  total: moneySchema.describe('Order total.'),
-  refunded: moneySchema.describe('Sum of refunds issued so far.'),
-  refundable: moneySchema.describe('What prepare_refund may still return: total minus refunded for paid/processing/shipped/delivered orders, 0 otherwise.'),
-  customer: z
-    .object({ id: z.string().describe('Customer id (cust_…).'), name: z.string().describe('Display name.'), email: z.string().describe('Contact email.') })
-    .describe('Who placed the order.'),
-  items: z.array(orderItem).describe(`Order lines by line_no (at most ${ORDER_ITEMS_MAX}).`),
-  item_count: z.number().int().describe('Total number of lines; more than items.length when lines were cut.'),
-  refunds: z.array(orderRefund).describe(`Refunds on this order, newest first (at most ${ORDER_REFUNDS_MAX}).`),
-  refund_count: z.number().int().describe('Total number of refunds; more than refunds.length when cut.'),
-  created_at: isoTimestamp.describe('When the order was placed.'),
-  updated_at: isoTimestamp.describe('When the order last changed.'),
-  version: z.number().int().describe('Current version; incremented by every change to the order.'),
-});
-
-function shapeOrder(o: OrderDetail): z.input<typeof getOrderOutput> {
-  return {
-    id: o.id,
-    status: o.status,
-    currency: o.currency,
-    total: money(o.total_cents, o.currency),
-    refunded: money(o.refunded_cents, o.currency),
-    refundable: money(o.refundable_cents, o.currency),
-    customer: o.customer,
-    items: o.items.map((i) => ({ ...i, line_total_cents: i.quantity * i.unit_price_cents })),
-    item_count: o.item_count,
-    refunds: o.refunds.map((r) =>
-      dropNulls({ id: r.id, amount_cents: r.amount_cents, reason: r.reason, note: r.note === null ? null : truncate(r.note, NOTE_MAX), created_by: r.created_by, created_at: toIso(r.created_at) }),
-    ),
-    refund_count: o.refund_count,
-    created_at: toIso(o.created_at),
-    updated_at: toIso(o.updated_at),
-    version: o.version,
-  };
-}
-
-function renderOrder(o: OrderDetail): string {
-  const m = (cents: number) => formatMoney(cents, o.currency);
-  const lines = [
-    `${o.id} ${o.status}: total ${m(o.total_cents)}, refunded ${m(o.refunded_cents)}, refundable ${m(o.refundable_cents)}. Version ${o.version}.`,
-    `Customer ${o.customer.id} ${o.customer.name} <${o.customer.email}>. Placed ${toIso(o.created_at)}, updated ${toIso(o.updated_at)}.`,
-    `Items (${o.item_count}):`,
-    ...o.items.map((i) => `  ${i.line_no}. ${i.sku} ${i.name} x${i.quantity} @ ${m(i.unit_price_cents)}`),
-  ];
-  if (o.item_count > o.items.length) lines.push(`  … ${o.item_count - o.items.length} more line(s) not shown.`);
-  if (o.refund_count > 0) lines.push(`Refunds (${o.refund_count}): ${o.refunds.map((r) => `${r.id} ${m(r.amount_cents)} ${r.reason}`).join('; ')}`);
-  return lines.join('\n');
-}
 
 export const getOrderTool = defineTool({
   name: 'get_order',
   title: 'Get order',
   description:
-    'One order by id (ord_…) with everything needed to answer "what happened to this order": status, total, refunded and still-refundable amounts, ' +
-    `its lines (sku, product name, quantity, unit price, line total; at most ${ORDER_ITEMS_MAX}), its refunds (newest ${ORDER_REFUNDS_MAX}), ` +
-    'the customer (id, name, email), timestamps and version. Use after list_orders or get_customer_history gave you an order id; ' +
-    'use refundable before prepare_refund. Unknown ids answer NOT_FOUND.',
+    'One order by id (ord_…): status; total, paid, refunded and refundable money; the shipping address; lines with variant options ' +
+    `(at most ${ORDER_ITEMS_MAX}); payments and refunds per payment method with their status (pending refunds show when they settle); ` +
+    'shipments with carrier, tracking number, shipped/delivered times and the return deadline; returns, exchanges and refunds; and ' +
+    'allowed_actions, the tools that apply to the order now. Answers "where is my order" and "what can we do" in one call. ' +
+    'Unknown ids answer NOT_FOUND.',
   input: z.strictObject({ order_id: orderIdField }),
   output: getOrderOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { app }) => {
     const order = await new OrdersService(app).get(args.order_id);
-    return { structured: shapeOrder(order), text: renderOrder(order) };
+    const fence = untrustedFence();
+    return { structured: shapeOrder(order, fence), text: renderOrder(order, fence) };
   },
 });
 

@@ -10,7 +10,7 @@ export interface TopCustomersArgs {
 }
 
 /**
- * Customers ranked by net revenue (total minus refunded, cancelled orders excluded) of orders
+ * Customers ranked by net revenue (paid minus refunded, cancelled orders excluded) of orders
  * placed since `since` in one currency. Aggregates over the orders_created_idx range first and
  * joins customers only for the top `limit` rows; ties go to the lower customer id.
  */
@@ -22,7 +22,7 @@ export function topCustomersQuery(db: Kysely<DB>, args: TopCustomersArgs) {
         .select([
           'customer_id',
           sql<number>`count(*)::int`.as('order_count'),
-          sql<number>`sum(total_cents - refunded_cents)::bigint`.as('net_cents'),
+          sql<number>`sum(paid_cents - refunded_cents)::bigint`.as('net_cents'),
         ])
         .where('created_at', '>=', args.since)
         .where('currency', '=', args.currency)

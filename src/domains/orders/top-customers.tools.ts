@@ -35,7 +35,7 @@ export const topCustomersTool = defineTool({
   name: 'top_customers',
   title: 'Top customers by revenue',
   description:
-    'Customers ranked by net revenue (order totals minus refunds, cancelled orders excluded) over the last `days` days (default 90, max 730) ' +
+    'Customers ranked by net revenue (payments minus refunds, cancelled orders excluded) over the last `days` days (default 90, max 730) ' +
     'in one currency (default USD). Use it to find the most valuable customers, e.g. before a goodwill decision. Returns up to `limit` (max 100, default 10) ' +
     'customers with rank, id, name, email, tier, order count and net revenue. Not paginated: it is a ranking. Results may be cached briefly ' +
     '(see computed_at); writes through this server refresh it.',

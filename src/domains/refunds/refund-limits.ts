@@ -4,10 +4,12 @@ import { PolicyError } from '../../lib/errors.js';
 import { formatMoney } from '../../lib/money.js';
 
 /**
- * Role limits on refunds. viewer: none at all. agent: at most perRefundLimitCents per refund and
- * dailyLimitCents per UTC day, counting the refunds this principal actually issued today (prepared
- * but unconfirmed intents move no money and are not counted; confirm re-checks). supervisor: no limit.
- * Limits are in minor units of whatever currency the order uses.
+ * Role limits on money refunded: by refunds, cancellations, returns and price differences alike.
+ * viewer: none at all. agent: at most perRefundLimitCents per refund and dailyLimitCents per UTC day
+ * in each currency, counting the refunds this principal actually issued today in that currency
+ * (prepared but unconfirmed intents move no money and are not counted; confirm re-checks).
+ * supervisor: no limit. Limits are minor units of the order's currency: cents of different
+ * currencies are never added together.
  */
 export function checkRefundLimits(
   principal: Principal,
@@ -30,9 +32,9 @@ export function checkRefundLimits(
   if (refund.amountCents > remaining) {
     throw new PolicyError(
       `A refund of ${money(refund.amountCents)} would pass your daily refund limit of ${money(limits.dailyLimitCents)} ` +
-        `(already refunded today: ${money(refund.refundedTodayCents)}; remaining: ${money(remaining)}).`,
+        `(already refunded today in ${refund.currency}: ${money(refund.refundedTodayCents)}; remaining: ${money(remaining)}).`,
       'A supervisor can issue it; the agent limit resets at 00:00 UTC.',
-      { daily_limit_cents: limits.dailyLimitCents, refunded_today_cents: refund.refundedTodayCents, remaining_cents: remaining, amount_cents: refund.amountCents },
+      { daily_limit_cents: limits.dailyLimitCents, currency: refund.currency, refunded_today_cents: refund.refundedTodayCents, remaining_cents: remaining, amount_cents: refund.amountCents },
     );
   }
 }
