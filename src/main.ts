@@ -6,6 +6,8 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { principalFromConfig } from './request.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { serveStdio } from './transports/stdio.js';
+import { createToken } from './auth/tokens.js';
+import { serveHttp } from './transports/serve-http.js';
 
 // stdout belongs to the MCP protocol. Anything a dependency prints with console goes to stderr.
 for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
@@ -13,13 +15,15 @@ for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
   console[method] = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
 }
 
-const USAGE = `usage: supportdesk-mcp [serve|migrate|seed|doctor] [options]
+const USAGE = `usage: supportdesk-mcp [serve|migrate|seed|doctor|token create] [options]
   serve (default)   MCP over stdio. Without DATABASE_URL: embedded PostgreSQL with demo data.
+  serve --http      MCP over Streamable HTTP for a team (SUPPORTDESK_HTTP_HOST/PORT, tokens or OIDC)
+  token create      print a new static token for --principal NAME --role ROLE, and its tokens-file line
   migrate           apply pending migrations to DATABASE_URL (or the embedded database)
   seed --size S     load demo|small|large data (replaces existing data)
   doctor            check configuration and database, then exit
 options: --database-url URL --role viewer|agent|supervisor --principal NAME --read-only --migrate
-         --pool-size N --data-dir DIR --log-level LEVEL`;
+         --pool-size N --data-dir DIR --log-level LEVEL --http --insecure-no-auth`;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`supportdesk-mcp: ${message}\n`);
@@ -41,6 +45,14 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   switch (config.command) {
+    case 'token': {
+      const request = config.tokenRequest ?? fail('token create needs --principal and --role', 2);
+      const { token, line } = createToken(request.principal, request.role);
+      process.stderr.write(`New token for ${request.principal} (${request.role}). It is shown once: give it to its owner now.\n`);
+      process.stderr.write('Then add the second line to SUPPORTDESK_TOKENS_FILE and send SIGHUP to the server (or restart it).\n');
+      process.stdout.write(`${token}\n${line}\n`);
+      return;
+    }
     case 'serve':
       return serve(config, log);
     case 'migrate':
@@ -84,10 +96,12 @@ async function serve(config: Config, log: Logger): Promise<void> {
   const rt = await openRuntime(config, log);
   let stopping = false;
   let closeTransport: (() => Promise<void>) | undefined = undefined;
+  let stopAccepting: (() => void) | undefined = undefined;
   const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log.info({ reason, inFlight: rt.app.inflight.size }, 'shutting down');
+    stopAccepting?.();
     const drained = await rt.app.inflight.drain(config.shutdownGraceMs);
     if (!drained) log.warn({ inFlight: rt.app.inflight.size }, 'grace period over; closing with calls still running');
     await closeTransport?.().catch(() => undefined);
@@ -103,6 +117,15 @@ async function serve(config: Config, log: Logger): Promise<void> {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  if (config.transport === 'http') {
+    // A port in use (or a bad tokens file) must not leave the embedded database running.
+    const http = await serveHttp(rt.app).catch(async (err: unknown) => {
+      await rt.close();
+      throw err;
+    });
+    ({ stopAccepting, close: closeTransport } = http);
+    return;
+  }
   closeTransport = await serveStdio(rt.app, principalFromConfig(config), () => void shutdown('stdin closed'));
   log.info({ principal: config.principal, role: config.role, embedded: Boolean(rt.embedded) }, 'serving MCP on stdio');
 }

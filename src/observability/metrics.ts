@@ -13,6 +13,8 @@ export interface MetricsSnapshot {
   tools: Record<string, { calls: number; errors: number; meanMs: number; buckets: Record<string, number> }>;
   cache: { hits: number; misses: number; invalidations: number };
   retries: number;
+  /** HTTP responses by status class (2xx, 4xx, 5xx ...); empty on stdio. */
+  http: Record<string, number>;
   pool?: { total: number; idle: number; waiting: number };
   memory: { rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number };
 }
@@ -22,6 +24,7 @@ const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 export class Metrics {
   private readonly tools = new Map<string, ToolStats>();
   private readonly counters = { cacheHits: 0, cacheMisses: 0, cacheInvalidations: 0, retries: 0 };
+  private readonly httpResponses = new Map<string, number>();
   private poolProbe: (() => { total: number; idle: number; waiting: number }) | undefined;
 
   recordCall(tool: string, ms: number, isError: boolean): void {
@@ -47,6 +50,10 @@ export class Metrics {
   cacheInvalidated(count: number): void {
     this.counters.cacheInvalidations += count;
   }
+  recordHttpResponse(status: number): void {
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    this.httpResponses.set(statusClass, (this.httpResponses.get(statusClass) ?? 0) + 1);
+  }
   retried(): void {
     this.counters.retries += 1;
   }
@@ -70,6 +77,7 @@ export class Metrics {
       tools,
       cache: { hits: this.counters.cacheHits, misses: this.counters.cacheMisses, invalidations: this.counters.cacheInvalidations },
       retries: this.counters.retries,
+      http: Object.fromEntries(this.httpResponses),
       ...(this.poolProbe ? { pool: this.poolProbe() } : {}),
       memory: (({ rss, heapUsed, heapTotal, external }) => ({
         rssMiB: mib(rss),
@@ -102,6 +110,8 @@ export class Metrics {
     lines.push(`supportdesk_cache_misses_total ${snap.cache.misses}`);
     lines.push(`supportdesk_cache_invalidations_total ${snap.cache.invalidations}`);
     lines.push(`supportdesk_db_retries_total ${snap.retries}`);
+    if (Object.keys(snap.http).length > 0) lines.push('# TYPE supportdesk_http_responses_total counter');
+    for (const [statusClass, n] of Object.entries(snap.http)) lines.push(`supportdesk_http_responses_total{class="${statusClass}"} ${n}`);
     lines.push(`supportdesk_process_resident_memory_bytes ${Math.round(snap.memory.rssMiB * 1048576)}`);
     lines.push(`supportdesk_heap_used_bytes ${Math.round(snap.memory.heapUsedMiB * 1048576)}`);
     if (snap.pool) {
