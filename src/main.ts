@@ -2,7 +2,7 @@
 import { format } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, type Logger, maskPii } from './observability/logger.js';
 import { principalFromConfig } from './request.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { serveStdio } from './transports/stdio.js';
@@ -112,7 +112,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   // A bug must not leave the embedded database running: log it, close in order, exit non-zero.
   const crash = (err: unknown) => {
-    log.fatal({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected failure');
+    log.fatal({ err: err instanceof Error ? { message: maskPii(err.message), stack: maskPii(err.stack ?? '') } : maskPii(String(err)) }, 'unexpected failure');
     void shutdown('unexpected failure', 1);
   };
   process.on('uncaughtException', crash);

@@ -119,5 +119,5 @@ function errorResult(code: string, message: string, hint?: string, details?: Rec
 function describeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { value: String(err) };
   const e = err as Error & { code?: string; detail?: string; constraint?: string };
-  return { name: e.name, message: maskPii(e.message), code: e.code, constraint: e.constraint, stack: e.stack };
+  return { name: e.name, message: maskPii(e.message), code: e.code, constraint: e.constraint, stack: e.stack === undefined ? undefined : maskPii(e.stack) };
 }
