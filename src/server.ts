@@ -65,8 +65,8 @@ export function buildServer(app: App, principal: Principal, parts: ServerParts =
   const tools = names === 'all' ? visible : visible.filter((t) => names.includes(t.name));
   for (const tool of tools) registerTool(server, app, principal, tool);
   if (parts.resources) {
-    registerResources(server, app, visible);
-    registerAuditResource(server, app);
+    registerResources(server, app, principal, visible);
+    registerAuditResource(server, app, principal);
   }
   if (parts.prompts) registerPrompts(server, app, principal);
   return server;
