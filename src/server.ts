@@ -30,8 +30,8 @@ export function visibleTools(principal: Principal, tools: ToolDefinition[] = all
  * message, so a tools/call needs only the tool it names; initialize needs everything.
  */
 export interface ServerParts {
-  /** Every tool the principal may see, or only these names (those it may not see stay absent). */
-  readonly tools: 'all' | readonly string[];
+  /** Every tool the principal may see, or only these names (those it may not see stay absent); none when unset. */
+  readonly tools?: 'all' | readonly string[];
   readonly resources: boolean;
   readonly prompts: boolean;
 }
@@ -55,13 +55,18 @@ class LazyJsonSchemaValidator implements jsonSchemaValidator {
  * those of the whole server, so a part left out answers as an unknown name would.
  */
 export function buildServer(app: App, principal: Principal, parts: ServerParts = ALL_PARTS): McpServer {
-  const capabilities: ServerCapabilities = { tools: {}, resources: {}, prompts: {}, completions: {} };
+  // Declared up front so that a part with nothing registered (a hidden tool) answers "not found", as the whole server would.
+  const capabilities: ServerCapabilities = {
+    ...(parts.tools ? { tools: {} } : {}),
+    ...(parts.resources ? { resources: {} } : {}),
+    ...(parts.prompts ? { prompts: {} } : {}),
+  };
   const server = new McpServer(
     { name: 'supportdesk-mcp', version: VERSION },
     { instructions: INSTRUCTIONS, capabilities, jsonSchemaValidator: new LazyJsonSchemaValidator() },
   );
   const visible = visibleTools(principal);
-  const names = parts.tools;
+  const names = parts.tools ?? [];
   const tools = names === 'all' ? visible : visible.filter((t) => names.includes(t.name));
   for (const tool of tools) registerTool(server, app, principal, tool);
   if (parts.resources) {

@@ -59,14 +59,21 @@ export function acceptsBothResponseKinds(accept: string | undefined): boolean {
 export type BodyRead = { readonly tooLarge: true } | { readonly tooLarge: false; readonly text: string };
 
 /** Reads the request body up to `limit` bytes; a declared or actual size above it stops the read. */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyRead> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) return { tooLarge: true };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return { tooLarge: true };
-    chunks.push(chunk);
-  }
-  return { tooLarge: false, text: Buffer.concat(chunks, size).toString('utf8') };
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyRead> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve({ tooLarge: true });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      resolve({ tooLarge: true });
+    };
+    const onEnd = () => resolve({ tooLarge: false, text: Buffer.concat(chunks, size).toString('utf8') });
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', reject);
+  });
 }

@@ -12,7 +12,7 @@ import { buildServer, type ServerParts, ALL_PARTS } from '../server.js';
  * clients crosses their JSON-RPC ids).
  */
 
-const NO_PARTS: ServerParts = Object.freeze({ tools: [], resources: false, prompts: false });
+const NO_PARTS: ServerParts = Object.freeze({ resources: false, prompts: false });
 
 interface Message {
   readonly method?: unknown;
@@ -28,20 +28,20 @@ const messagesOf = (body: unknown): Message[] =>
  * anything else (ping, notifications, unknown methods) none, and the SDK answers as usual.
  */
 export function partsFor(body: unknown): ServerParts {
-  let tools: 'all' | string[] = [];
+  let tools: 'all' | string[] | undefined;
   let resources = false;
   let prompts = false;
   for (const m of messagesOf(body)) {
     const method = typeof m.method === 'string' ? m.method : '';
     if (method === 'initialize') return ALL_PARTS;
     if (method === 'tools/list') tools = 'all';
-    else if (method === 'tools/call' && typeof m.params?.name === 'string' && tools !== 'all') tools.push(m.params.name);
+    else if (method === 'tools/call' && tools !== 'all') tools = [...(tools ?? []), typeof m.params?.name === 'string' ? m.params.name : ''];
     else if (method.startsWith('resources/')) resources = true;
     else if (method.startsWith('prompts/')) prompts = true;
     else if (method === 'completion/complete') resources = prompts = true;
   }
-  if (tools !== 'all' && tools.length === 0 && !resources && !prompts) return NO_PARTS;
-  return { tools, resources, prompts };
+  if (!tools && !resources && !prompts) return NO_PARTS;
+  return { ...(tools ? { tools } : {}), resources, prompts };
 }
 
 /** Ids of the JSON-RPC requests (not notifications) in the body: what must be answered. */
@@ -69,7 +69,9 @@ export async function serveMcpRequest(app: App, principal: Principal, req: Incom
   }, timeoutMs);
   res.once('close', () => {
     clearTimeout(timer);
-    release();
+    // After a complete answer nothing runs any more: the server and transport are garbage. Closing them
+    // costs an error object with a stack per request, so only a cut-short exchange is closed.
+    if (!res.writableFinished) release();
   });
   transport.onerror = (err) => app.log.debug({ err: err.message }, 'MCP transport error');
   await server.connect(transport);

@@ -69,9 +69,10 @@ describe('server parts per request', () => {
     expect(partsFor(msg('tools/call', { name: 'get_order' }))).toEqual({ tools: ['get_order'], resources: false, prompts: false });
     expect(partsFor([msg('tools/call', { name: 'a' }), msg('tools/call', { name: 'b' }, 2)])).toEqual({ tools: ['a', 'b'], resources: false, prompts: false });
     expect(partsFor(msg('tools/list'))).toEqual({ tools: 'all', resources: false, prompts: false });
-    expect(partsFor(msg('resources/read'))).toEqual({ tools: [], resources: true, prompts: false });
-    expect(partsFor(msg('completion/complete'))).toEqual({ tools: [], resources: true, prompts: true });
-    expect(partsFor([msg('notifications/initialized', {}, undefined), msg('ping')])).toEqual({ tools: [], resources: false, prompts: false });
-    expect(partsFor('garbage')).toEqual({ tools: [], resources: false, prompts: false });
+    expect(partsFor(msg('tools/call', {}))).toEqual({ tools: [''], resources: false, prompts: false });
+    expect(partsFor(msg('resources/read'))).toEqual({ resources: true, prompts: false });
+    expect(partsFor(msg('completion/complete'))).toEqual({ resources: true, prompts: true });
+    expect(partsFor([msg('notifications/initialized', {}, undefined), msg('ping')])).toEqual({ resources: false, prompts: false });
+    expect(partsFor('garbage')).toEqual({ resources: false, prompts: false });
   });
 });
