@@ -30,7 +30,7 @@ export const httpEnvShape = {
   SUPPORTDESK_PUBLIC_URL: httpUrl.optional(),
   SUPPORTDESK_TOKENS_FILE: z.string().trim().min(1).optional(),
   SUPPORTDESK_OIDC_ISSUER: httpUrl.optional(),
-  SUPPORTDESK_OIDC_AUDIENCE: list.pipe(z.array(z.string().url()).min(1)).optional(),
+  SUPPORTDESK_OIDC_AUDIENCE: list.pipe(z.array(z.string().min(1)).min(1)).optional(),
   SUPPORTDESK_OIDC_ROLE_CLAIM: z.string().trim().min(1).default('supportdesk_role'),
   SUPPORTDESK_OIDC_ROLE_MAP: list.optional(),
   SUPPORTDESK_OIDC_ALGORITHMS: list.pipe(z.array(z.enum(JWT_ALGORITHMS)).min(1)).optional(),
