@@ -1,10 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { packageRoot } from '../src/lib/paths.js';
 import { IN_FLIGHT, type TransportFigures } from './http-bench.js';
 import type { TargetCheck } from './report.js';
 
-/** Targets, Markdown and JSON of `npm run bench -- --transport http`. */
+/** Targets and Markdown of `npm run bench -- --transport http` (written by report.ts writeResults). */
 
 export interface HttpBenchResults {
   startedAt: string;
@@ -74,14 +71,4 @@ export function renderHttpMarkdown(r: HttpBenchResults, checks: TargetCheck[]): 
     ...r.notes.map((n) => `- ${n}`),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-export async function writeHttpResults(r: HttpBenchResults, checks: TargetCheck[], markdown: string): Promise<string[]> {
-  const dir = path.join(packageRoot(), 'bench', 'results');
-  await mkdir(dir, { recursive: true });
-  const md = path.join(dir, 'http-latest.md');
-  const json = path.join(dir, 'http-latest.json');
-  await writeFile(md, markdown);
-  await writeFile(json, `${JSON.stringify({ ...r, targets: checks }, null, 2)}\n`);
-  return [path.relative(process.cwd(), md), path.relative(process.cwd(), json)];
 }

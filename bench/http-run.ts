@@ -3,9 +3,10 @@ import pg from 'pg';
 import { createLogger } from '../src/observability/logger.js';
 import { type BenchSize, prepareBenchDatabase } from './database.js';
 import { IN_FLIGHT, type HttpBenchOptions, httpWorkloads, measureTransports, principalsSeeTheirRoles } from './http-bench.js';
-import { checkHttpTargets, type HttpBenchResults, renderHttpMarkdown, writeHttpResults } from './http-report.js';
+import { checkHttpTargets, type HttpBenchResults, renderHttpMarkdown } from './http-report.js';
 import { BENCH_PRINCIPALS, type ClientFetch, startHttpTarget } from './http-target.js';
 import { Cleanup, Phases, say } from './lifecycle.js';
+import { writeResults } from './report.js';
 import { sampleArgumentPools } from './samples.js';
 import { REFUNDABLE_STATUSES } from './sql-floor.js';
 import { peakRssMiB, startOurServer } from './targets.js';
@@ -74,7 +75,7 @@ export async function runHttpBench(opts: { size: BenchSize; serverNodeOptions: s
     const checks = checkHttpTargets(report);
     const markdown = renderHttpMarkdown(report, checks);
     console.log(`\n${markdown}`);
-    say(`written ${(await writeHttpResults(report, checks, markdown)).join(' and ')}`);
+    say(`written ${(await writeResults(report, checks, markdown, 'http-latest')).join(' and ')}`);
   } finally {
     await cleanup.run();
   }
