@@ -1,7 +1,7 @@
 import os from 'node:os';
 import pg from 'pg';
 import { createLogger } from '../src/observability/logger.js';
-import { type BenchSize, prepareBenchDatabase } from './database.js';
+import { type BenchSize, openBenchServer, prepareBenchDatabase } from './database.js';
 import { IN_FLIGHT, type HttpBenchOptions, httpWorkloads, measureTransports, principalsSeeTheirRoles } from './http-bench.js';
 import { checkHttpTargets, type HttpBenchResults, renderHttpMarkdown } from './http-report.js';
 import { BENCH_PRINCIPALS, type ClientFetch, startHttpTarget } from './http-target.js';
@@ -19,8 +19,9 @@ export async function runHttpBench(opts: { size: BenchSize; serverNodeOptions: s
   const startedAt = new Date().toISOString();
   const loadAtStart = os.loadavg();
   try {
-    const db = await phases.run(`database (${opts.size})`, () => prepareBenchDatabase(opts.size, createLogger('warn'), say));
-    cleanup.add(() => db.close());
+    const benchServer = await openBenchServer(createLogger('warn'), say);
+    cleanup.add(() => benchServer.close());
+    const db = await phases.run(`database (${opts.size})`, () => prepareBenchDatabase(benchServer, opts.size, createLogger('warn'), say));
     const client = new pg.Client({ connectionString: db.url, application_name: 'supportdesk-bench-http' });
     await client.connect();
     cleanup.add(() => client.end());
@@ -64,7 +65,7 @@ export async function runHttpBench(opts: { size: BenchSize; serverNodeOptions: s
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model.trim() ?? '?',
         postgres,
-        database: `${db.name} via ${db.source}`,
+        database: `${db.name} via ${benchServer.source}`,
         loadAverage: { start: loadAtStart, end: os.loadavg() },
       },
       workloads,

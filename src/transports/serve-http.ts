@@ -2,15 +2,18 @@ import type { App } from '../app.js';
 import { Authenticator } from '../auth/authenticate.js';
 import type { OidcOptions } from '../auth/oidc.js';
 import { type HttpServerHandle, startHttpServer } from './http.js';
+import { metricsRoute, readMetricsToken } from './metrics-endpoint.js';
 
 /**
- * `serve --http`: authentication from config, the HTTP server, and SIGHUP re-reading the tokens
- * file. Resolves once listening; the handle stops accepting and closes (see shutdown in main.ts).
+ * `serve --http`: authentication from config, the HTTP server with GET /metrics, and SIGHUP
+ * re-reading the tokens file. Resolves once listening; the handle stops accepting and closes (see shutdown in main.ts).
  */
 export async function serveHttp(app: App, oidcOptions?: OidcOptions): Promise<HttpServerHandle> {
   const { config, log } = app;
   const auth = await Authenticator.create(config, log, oidcOptions);
+  const metricsToken = config.metricsTokenFile ? await readMetricsToken(config.metricsTokenFile) : undefined;
   const handle = await startHttpServer(app, auth);
+  handle.addRoute(metricsRoute(app.metrics, metricsToken));
   const reload = () => void auth.reloadTokens();
   process.on('SIGHUP', reload);
 

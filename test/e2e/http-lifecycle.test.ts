@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createToken } from '../../src/auth/tokens.js';
 import { DEMO_CUSTOMERS, seedDatabase } from '../../seed/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { withDatabase } from '../helpers/global-setup.js';
 import { connectHttp, MCP_HEADERS, rawCall, rawRequest, spawnHttpServer, writeTokenFile } from '../helpers/http.js';
 import { startLocalIssuer } from '../helpers/oidc-issuer.js';
 import { SERVER_ENTRY, serverEnv } from '../helpers/server-process.js';
@@ -54,32 +53,36 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promi
 
 describe('health', () => {
   it('is live at once; ready only while the database answers with every migration applied', async () => {
+    const own = await createTestDatabase({ poolSize: 2 });
+    const { file } = await writeTokenFile([{ id: 'ops', role: 'viewer' }]);
+    const server = await spawnHttpServer({ DATABASE_URL: own.url, SUPPORTDESK_TOKENS_FILE: file });
     const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
     await admin.connect();
-    const name = `supportdesk_ready_${process.pid}_${Date.now().toString(36)}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = withDatabase(inject('pgAdminUrl'), name);
-    const { file } = await writeTokenFile([{ id: 'ops', role: 'viewer' }]);
-    const server = await spawnHttpServer({ DATABASE_URL: url, SUPPORTDESK_TOKENS_FILE: file });
     try {
       const probe = async (path: string) => {
         const res = await rawRequest(server.url, { method: 'GET', path });
         return { status: res.status, body: JSON.parse(res.body) as Record<string, string> };
       };
       expect(await probe('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
-      expect(await probe('/readyz')).toMatchObject({ status: 503, body: { database: 'ok', migrations: expect.stringMatching(/^pending: 0001_initial/) } });
+      expect(await probe('/readyz')).toEqual({ status: 200, body: { status: 'ready', database: 'ok', migrations: 'current' } });
 
-      await run(process.execPath, [SERVER_ENTRY, 'migrate'], { env: serverEnv({ DATABASE_URL: url }) });
+      // The database restored from a backup taken before the latest migration: not ready until migrated again.
+      const latest = await own.pool.query<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1');
+      const name = latest.rows[0]?.name as string;
+      await own.pool.query('DELETE FROM kysely_migration WHERE name = $1', [name]);
+      await waitFor(async () => (await probe('/readyz')).status === 503);
+      expect((await probe('/readyz')).body).toMatchObject({ database: 'ok', migrations: `pending: ${name}` });
+      await own.pool.query("INSERT INTO kysely_migration (name, timestamp) VALUES ($1, to_char(now(), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))", [name]);
       await waitFor(async () => (await probe('/readyz')).status === 200);
-      expect((await probe('/readyz')).body).toEqual({ status: 'ready', database: 'ok', migrations: 'current' });
 
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await own.pool.end();
+      await admin.query(`DROP DATABASE ${own.name} WITH (FORCE)`);
       await waitFor(async () => (await probe('/readyz')).status === 503);
       expect((await probe('/readyz')).body.database).toMatch(/^failing: /);
       expect((await probe('/healthz')).status).toBe(200);
     } finally {
       await server.stop();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`DROP DATABASE IF EXISTS ${own.name} WITH (FORCE)`);
       await admin.end();
     }
   });

@@ -142,9 +142,14 @@ describe('requests the server refuses, each with its status', () => {
     expect(JSON.parse(garbage.body)).toMatchObject({ error: { code: -32700 } });
   });
 
-  it('keeps serving after all of the above, and never logs a token or an Authorization header', async () => {
+  it('keeps serving after all of the above, counts answers by status class on /metrics, and never logs a token or an Authorization header', async () => {
     expect(ok<{ id: string }>(await call(agent, 'get_customer', { id: DEMO_CUSTOMERS.jane.id })).id).toBe(DEMO_CUSTOMERS.jane.id);
     expect((await rawRequest(server.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    const metrics = await rawRequest(server.url, { method: 'GET', path: '/metrics' });
+    expect(metrics.status).toBe(200);
+    const byClass = (c: string) => Number(new RegExp(`supportdesk_http_responses_total\\{status_class="${c}"\\} (\\d+)`).exec(metrics.body)?.[1] ?? 0);
+    expect(byClass('2xx')).toBeGreaterThan(5);
+    expect(byClass('4xx')).toBeGreaterThanOrEqual(10);
     const logs = server.stderr();
     expect(logs).toContain('"level":"debug"');
     expect(logs).toContain('"status":401');
