@@ -1,6 +1,6 @@
 import { VERSION } from '../version.js';
 
-export const USAGE = `usage: supportdesk-mcp [serve|migrate|seed|doctor|token create] [options]   (in a clone: node dist/src/main.js …)
+export const USAGE = `usage: supportdesk-mcp [serve|migrate|seed|doctor] [options]   (in a clone: node dist/src/main.js …)
   serve (default)    MCP over stdio. Without DATABASE_URL: embedded PostgreSQL with demo data.
   serve --http       MCP over Streamable HTTP for a team (SUPPORTDESK_HTTP_HOST/PORT, tokens or OIDC)
   token create       print a new static token for --principal NAME --role ROLE, and its tokens-file line
