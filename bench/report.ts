@@ -238,12 +238,12 @@ export function renderMarkdown(r: BenchResults, checks: TargetCheck[]): string {
   ].join('\n');
 }
 
-/** bench/results/latest.md and latest.json (git-ignored); returns the paths written. */
-export async function writeResults(r: BenchResults, checks: TargetCheck[], markdown: string): Promise<string[]> {
+/** bench/results/<name>.md and <name>.json (git-ignored); returns the paths written. */
+export async function writeResults(r: object, checks: TargetCheck[], markdown: string, name = 'latest'): Promise<string[]> {
   const dir = path.join(packageRoot(), 'bench', 'results');
   await mkdir(dir, { recursive: true });
-  const md = path.join(dir, 'latest.md');
-  const json = path.join(dir, 'latest.json');
+  const md = path.join(dir, `${name}.md`);
+  const json = path.join(dir, `${name}.json`);
   await writeFile(md, markdown);
   await writeFile(json, `${JSON.stringify({ ...r, targets: checks }, null, 2)}\n`);
   return [path.relative(process.cwd(), md), path.relative(process.cwd(), json)];

@@ -5,6 +5,7 @@ import { typeParsers } from '../src/db/database.js';
 import { createLogger } from '../src/observability/logger.js';
 import { BENCH_CUSTOMERS, type BenchSize, openBenchServer, prepareBenchDatabase } from './database.js';
 import { Cleanup, Phases, say } from './lifecycle.js';
+import { runHttpBench } from './http-run.js';
 import { startPeer } from './peer.js';
 import { type BenchResults, checkTargets, renderMarkdown, type WorkloadResult, writeResults } from './report.js';
 import { sampleArgumentPools } from './samples.js';
@@ -21,11 +22,13 @@ import { buildWorkloads, type Workload } from './workloads.js';
  * [--budget-s S] [--workloads W1,W3]`: our built server, the SQL floor, the protocol floor and the
  * peer, measured in one run; Markdown and JSON to bench/results/. --budget-s caps the time of each
  * workload (default 60 s), so a run takes at most about 7 × that plus seeding.
+ * `--transport http` instead runs W1, W3 and W4 over Streamable HTTP next to stdio (bench/http-run.ts),
+ * --http-calls calls per run.
  */
 
 const USAGE =
   'usage: npm run bench -- [--size small|large] [--calls N] [--tp-calls N] [--repeats N] [--warmup N] [--budget-s S] [--workloads W1,W2,...] ' +
-  '[--server-node-options "--max-old-space-size=96"] [--search-scaling on|off]';
+  '[--server-node-options "--max-old-space-size=96"] [--search-scaling on|off] [--transport stdio|http] [--http-calls N] [--http-fetch keep-alive|builtin]';
 
 function parseOptions(argv: string[]) {
   const { values } = parseArgs({
@@ -39,6 +42,9 @@ function parseOptions(argv: string[]) {
       'budget-s': { type: 'string', default: '60' },
       workloads: { type: 'string', default: 'W1,W2,W3,W4,W5,W6,W7,W8,W9' },
       'server-node-options': { type: 'string', default: '' },
+      transport: { type: 'string', default: 'stdio' },
+      'http-calls': { type: 'string', default: '6000' },
+      'http-fetch': { type: 'string', default: 'keep-alive' },
       // Search at 1M and 5M customers (seeds a 5M customers-only database once): large runs only, by default.
       'search-scaling': { type: 'string', default: 'auto' },
     },
@@ -49,6 +55,8 @@ function parseOptions(argv: string[]) {
     return n;
   };
   if (values.size !== 'small' && values.size !== 'large') throw new Error(`--size: expected small or large, got "${values.size}"\n${USAGE}`);
+  if (values['http-fetch'] !== 'keep-alive' && values['http-fetch'] !== 'builtin') throw new Error(`--http-fetch: expected keep-alive or builtin\n${USAGE}`);
+  if (values.transport !== 'stdio' && values.transport !== 'http') throw new Error(`--transport: expected stdio or http, got "${values.transport}"\n${USAGE}`);
   const scaling = values['search-scaling'];
   if (!['on', 'off', 'auto'].includes(scaling)) throw new Error(`--search-scaling: expected on, off or auto, got "${scaling}"\n${USAGE}`);
   const suite: SuiteOptions = {
@@ -60,7 +68,23 @@ function parseOptions(argv: string[]) {
     // With large seeding for about two minutes, 60 s per workload keeps a large run near 10 minutes on two cores.
     workloadBudgetMs: int('budget-s', values['budget-s'], 5, 3600) * 1000,
   };
-  return { size: values.size as BenchSize, searchScaling: scaling === 'on' || (scaling === 'auto' && values.size === 'large'), serverNodeOptions: values['server-node-options'], workloads: new Set(values.workloads.split(',').map((s) => s.trim().toUpperCase())), suite };
+  const http = {
+    calls: int('http-calls', values['http-calls'], 1, 1_000_000),
+    repeats: suite.repeats,
+    warmup: suite.warmup,
+    // Each workload: one warm-up and `repeats` runs on each of the two transports.
+    runBudgetMs: suite.workloadBudgetMs / (2 * (suite.repeats + 1)),
+  };
+  return {
+    size: values.size as BenchSize,
+    searchScaling: scaling === 'on' || (scaling === 'auto' && values.size === 'large'),
+    transport: values.transport,
+    serverNodeOptions: values['server-node-options'],
+    workloads: new Set(values.workloads.split(',').map((s) => s.trim().toUpperCase())),
+    suite,
+    http,
+    clientFetch: values['http-fetch'] as 'keep-alive' | 'builtin',
+  };
 }
 
 /** Operations one target may run in a workload: the argument pools are sampled to cover them. */
@@ -110,6 +134,7 @@ function environment(postgres: string, database: string, loadAtStart: number[]):
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
+  if (opts.transport === 'http') return runHttpBench({ size: opts.size, serverNodeOptions: opts.serverNodeOptions, bench: opts.http, workloads: opts.workloads, clientFetch: opts.clientFetch });
   const cleanup = new Cleanup();
   cleanup.onInterrupt();
   const phases = new Phases();

@@ -61,7 +61,7 @@ export async function startStdioTarget(options: {
         if (result.isError) throw new ToolCallFailed(name, resultText(result));
         return result;
       },
-      peakRssKiB: () => (pid === undefined ? Promise.resolve(undefined) : readVmHwm(pid)),
+      peakRssKiB: () => (pid === undefined ? Promise.resolve(undefined) : readVmHwmKiB(pid)),
       stderrTail: () => stderr,
       close: () => client.close(),
     };
@@ -76,7 +76,8 @@ export function resultText(result: CallToolResult): string {
   return result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
 }
 
-async function readVmHwm(pid: number): Promise<number | undefined> {
+/** Peak resident set size (VmHWM) of a live process in KiB; undefined off Linux or once it is gone. */
+export async function readVmHwmKiB(pid: number): Promise<number | undefined> {
   try {
     const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
     const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { type AuthConfig, type HttpConfig, httpConfigFrom, httpEnvShape } from './http-config.js';
 import { DEFAULT_BINARIES_DIR } from './db/embedded/binaries.js';
 
 /** The only module that reads process.env and argv. Everything else receives a frozen Config. */
@@ -9,7 +10,7 @@ import { DEFAULT_BINARIES_DIR } from './db/embedded/binaries.js';
 export const ROLES = ['viewer', 'agent', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const COMMANDS = ['serve', 'migrate', 'seed', 'doctor'] as const;
+export const COMMANDS = ['serve', 'migrate', 'seed', 'doctor', 'token'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const SEED_SIZES = ['demo', 'small', 'large'] as const;
@@ -44,6 +45,7 @@ const envSchema = z.object({
   SUPPORTDESK_REFUND_INTENT_TTL_S: intIn(10, 86_400).default(900),
   SUPPORTDESK_RETURN_WINDOW_DAYS: intIn(1, 365).default(30),
   SUPPORTDESK_SHUTDOWN_GRACE_MS: intIn(0, 60_000).default(5_000),
+  ...httpEnvShape,
   SUPPORTDESK_METRICS_TOKEN_FILE: z.string().trim().min(1).optional(),
   // OpenTelemetry's own variables: the exporter reads the rest (headers, protocol details) itself.
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
@@ -76,6 +78,12 @@ export interface Config {
   readonly refunds: { readonly perRefundLimitCents: number; readonly dailyLimitCents: number; readonly intentTtlSeconds: number };
   readonly orders: { readonly returnWindowDays: number };
   readonly shutdownGraceMs: number;
+  /** serve: Streamable HTTP (--http) instead of stdio. */
+  readonly transport: 'stdio' | 'http';
+  readonly http: HttpConfig;
+  readonly auth: AuthConfig;
+  /** token create: whom the new token names (--principal and --role, both required). */
+  readonly tokenRequest: { readonly principal: string; readonly role: Role } | undefined;
   /** File holding the bearer token of GET /metrics over HTTP; unset: /metrics is open. */
   readonly metricsTokenFile: string | undefined;
   /** Traces are exported over OTLP only when an endpoint is set (and the SDK not disabled). */
@@ -119,8 +127,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (!(COMMANDS as readonly string[]).includes(command)) {
     problems.push(`unknown command "${command}" (expected one of: ${COMMANDS.join(', ')})`);
   }
-  if (parsed && parsed.positionals.length > 1) {
-    problems.push(`unexpected argument "${parsed.positionals[1]}"`);
+  const maxPositionals = command === 'token' ? 2 : 1;
+  if (parsed && parsed.positionals.length > maxPositionals) {
+    problems.push(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
+  }
+  if (command === 'token' && (parsed?.positionals[1] !== 'create' || !parsed.values.principal || !parsed.values.role)) {
+    problems.push('usage: token create --principal NAME --role viewer|agent|supervisor');
   }
   const seedSize = parsed?.values.size ?? 'demo';
   if (!(SEED_SIZES as readonly string[]).includes(seedSize)) {
@@ -146,7 +158,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       problems.push(`${name}: ${issue.message} (got ${JSON.stringify(merged[name] ?? null)})`);
     }
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const http = result.success
+    ? httpConfigFrom(result.data, { http: Boolean(parsed?.values.http) && command === 'serve', insecureNoAuth: Boolean(parsed?.values['insecure-no-auth']) }, problems)
+    : undefined;
+  if (problems.length > 0 || !result.success || !http) throw new ConfigError(problems);
 
   const e = result.data;
   const config: Config = {
@@ -163,7 +178,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     logLevel: e.SUPPORTDESK_LOG_LEVEL,
     principal: e.SUPPORTDESK_PRINCIPAL,
     role: e.SUPPORTDESK_READ_ONLY ? 'viewer' : e.SUPPORTDESK_ROLE,
-    readOnly: e.SUPPORTDESK_READ_ONLY || e.SUPPORTDESK_ROLE === 'viewer',
+    // Read-only caps every principal, the stdio one and each HTTP caller, to viewer.
+    readOnly: e.SUPPORTDESK_READ_ONLY,
     migrateOnStart: e.SUPPORTDESK_MIGRATE_ON_START,
     cache: { maxEntries: e.SUPPORTDESK_CACHE_MAX_ENTRIES, ttlMs: e.SUPPORTDESK_CACHE_TTL_MS, maxBytes: e.SUPPORTDESK_CACHE_MAX_MB * 1_048_576 },
     refunds: {
@@ -173,6 +189,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     },
     orders: { returnWindowDays: e.SUPPORTDESK_RETURN_WINDOW_DAYS },
     shutdownGraceMs: e.SUPPORTDESK_SHUTDOWN_GRACE_MS,
+    transport: parsed?.values.http ? 'http' : 'stdio',
+    http: http.http,
+    auth: http.auth,
+    tokenRequest: command === 'token' ? { principal: e.SUPPORTDESK_PRINCIPAL, role: e.SUPPORTDESK_ROLE } : undefined,
     metricsTokenFile: e.SUPPORTDESK_METRICS_TOKEN_FILE,
     tracing: {
       enabled: Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && !e.OTEL_SDK_DISABLED,
@@ -203,6 +223,8 @@ function parseCli(argv: readonly string[]) {
       'read-only': { type: 'boolean' },
       migrate: { type: 'boolean' },
       size: { type: 'string' },
+      http: { type: 'boolean' },
+      'insecure-no-auth': { type: 'boolean' },
       yes: { type: 'boolean' },
       'if-empty': { type: 'boolean' },
     },

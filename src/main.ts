@@ -9,6 +9,8 @@ import { createLogger, type Logger, maskPii } from './observability/logger.js';
 import { principalFromConfig } from './request.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { serveStdio } from './transports/stdio.js';
+import { createToken } from './auth/tokens.js';
+import { serveHttp } from './transports/serve-http.js';
 
 // stdout belongs to the MCP protocol. Anything a dependency prints with console goes to stderr.
 for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
@@ -42,6 +44,14 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   switch (config.command) {
+    case 'token': {
+      const request = config.tokenRequest ?? fail('token create needs --principal and --role', 2);
+      const { token, line } = createToken(request.principal, request.role);
+      say(`New token for ${request.principal} (${request.role}). It is shown once: give it to its owner now.`);
+      say('Then add the second line to SUPPORTDESK_TOKENS_FILE and send SIGHUP to the server (or restart it).');
+      process.stdout.write(`${token}\n${line}\n`);
+      return;
+    }
     case 'serve':
       return serve(config, log);
     case 'migrate':
@@ -71,10 +81,12 @@ async function serve(config: Config, log: Logger): Promise<void> {
   const rt = await openRuntime(config, log, { requireMigrated: true, demoData: true, listen: true });
   let stopping = false;
   let closeTransport: (() => Promise<void>) | undefined = undefined;
+  let stopAccepting: (() => void) | undefined = undefined;
   const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log.info({ reason, inFlight: rt.app.inflight.size }, 'shutting down');
+    stopAccepting?.();
     const drained = await rt.app.inflight.drain(config.shutdownGraceMs);
     if (!drained) log.warn({ inFlight: rt.app.inflight.size }, 'grace period over; closing with calls still running');
     await closeTransport?.().catch(() => undefined);
@@ -90,6 +102,15 @@ async function serve(config: Config, log: Logger): Promise<void> {
   };
   process.off('uncaughtException', failOnce).on('uncaughtException', crash);
   process.off('unhandledRejection', failOnce).on('unhandledRejection', crash);
+  if (config.transport === 'http') {
+    // A port in use (or a bad tokens file) must not leave the embedded database running.
+    const http = await serveHttp(rt.app).catch(async (err: unknown) => {
+      await rt.close();
+      throw err;
+    });
+    ({ stopAccepting, close: closeTransport } = http);
+    return;
+  }
   closeTransport = await serveStdio(rt.app, principalFromConfig(config), () => void shutdown('stdin closed'));
   log.info({ principal: config.principal, role: config.role, embedded: Boolean(rt.embedded) }, 'serving MCP on stdio');
 }

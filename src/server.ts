@@ -1,4 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { App } from './app.js';
 import { registerAuditResource } from './domains/audit/audit.resource.js';
 import { registerTool, type ToolDefinition } from './mcp/define-tool.js';
@@ -24,15 +27,53 @@ export function visibleTools(principal: Principal, tools: ToolDefinition[] = all
 }
 
 /**
- * Builds the MCP server for one caller: a stdio connection, or one HTTP request. What it offers
- * follows that caller's role. No I/O here: transports connect it.
+ * The parts of the server one request needs. A stateless HTTP request builds a server for a single
+ * message, so a tools/call needs only the tool it names; initialize needs everything.
  */
-export function buildServer(app: App, principal: Principal): McpServer {
-  const server = new McpServer({ name: 'supportdesk-mcp', version: VERSION }, { instructions: INSTRUCTIONS });
-  const tools = visibleTools(principal);
+export interface ServerParts {
+  /** Every tool the principal may see, or only these names (those it may not see stay absent); none when unset. */
+  readonly tools?: 'all' | readonly string[];
+  readonly resources: boolean;
+  readonly prompts: boolean;
+}
+
+export const ALL_PARTS: ServerParts = Object.freeze({ tools: 'all', resources: true, prompts: true });
+
+/**
+ * The SDK server only validates JSON Schema for elicitation, which we never send, yet builds an Ajv
+ * instance in its constructor (about 0.6 ms): build it on first use instead.
+ */
+class LazyJsonSchemaValidator implements jsonSchemaValidator {
+  private ajv: AjvJsonSchemaValidator | undefined;
+  getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
+    return (this.ajv ??= new AjvJsonSchemaValidator()).getValidator<T>(schema);
+  }
+}
+
+/**
+ * Builds the MCP server for one caller: a stdio connection, or one HTTP request. What it offers
+ * follows that caller's role. No I/O here: transports connect it. With `parts`, capabilities stay
+ * those of the whole server, so a part left out answers as an unknown name would.
+ */
+export function buildServer(app: App, principal: Principal, parts: ServerParts = ALL_PARTS): McpServer {
+  // Declared up front so that a part with nothing registered (a hidden tool) answers "not found", as the whole server would.
+  const capabilities: ServerCapabilities = {
+    ...(parts.tools ? { tools: {} } : {}),
+    ...(parts.resources ? { resources: {} } : {}),
+    ...(parts.prompts ? { prompts: {} } : {}),
+  };
+  const server = new McpServer(
+    { name: 'supportdesk-mcp', version: VERSION },
+    { instructions: INSTRUCTIONS, capabilities, jsonSchemaValidator: new LazyJsonSchemaValidator() },
+  );
+  const visible = visibleTools(principal);
+  const names = parts.tools ?? [];
+  const tools = names === 'all' ? visible : visible.filter((t) => names.includes(t.name));
   for (const tool of tools) registerTool(server, app, principal, tool);
-  registerResources(server, app, tools);
-  registerAuditResource(server, app);
-  registerPrompts(server, app, principal);
+  if (parts.resources) {
+    registerResources(server, app, principal, visible);
+    registerAuditResource(server, app, principal);
+  }
+  if (parts.prompts) registerPrompts(server, app, principal);
   return server;
 }

@@ -4,6 +4,7 @@ import { readWithRetry } from '../db/retry.js';
 import type { App } from '../app.js';
 import { CustomersService } from '../domains/customers/customers.service.js';
 import { OrdersService } from '../domains/orders/orders.service.js';
+import { newRequestContext, type Principal } from '../request.js';
 import { completeCustomerRefs, completeOrderIds } from './completions.js';
 import { resourceFailure } from './resource-errors.js';
 import type { ToolDefinition } from './define-tool.js';
@@ -21,16 +22,21 @@ const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: 'ap
 const markdown = (uri: string, text: string) => ({ contents: [{ uri, mimeType: 'text/markdown', text }] });
 
 
-export function registerResources(server: McpServer, app: App, tools: ToolDefinition[]): void {
+/** The logger of one resource read: it carries the caller and a request id (built only when something is logged). */
+export function readLog(app: App, principal: Principal, extra: { signal: AbortSignal }, resource: string) {
+  return newRequestContext(app.log, principal, extra.signal, { resource }).log;
+}
+
+export function registerResources(server: McpServer, app: App, principal: Principal, tools: ToolDefinition[]): void {
   server.registerResource(
     'schema',
     RESOURCE_URIS.schema,
     { title: 'Database schema', description: 'Tables, columns, types, keys, indexes and comments, generated from the live catalog.', mimeType: 'text/markdown' },
-    async (uri) => {
+    async (uri, extra) => {
       const text = await app.cache
         .getOrLoad('resource:schema', [], () => readWithRetry(app, async (db) => catalogToMarkdown(await readCatalog(db))))
         .catch((err: unknown) => {
-          throw resourceFailure(err, app.log, 'the schema');
+          throw resourceFailure(err, readLog(app, principal, extra, 'schema'), 'the schema');
         });
       return markdown(uri.href, text);
     },
@@ -61,11 +67,11 @@ export function registerResources(server: McpServer, app: App, tools: ToolDefini
       complete: { id: (value) => readWithRetry(app, (db) => completeCustomerRefs(db, value)) },
     }),
     { title: 'Customer', description: 'One customer by id (cust_…) or email, as get_customer returns it.', mimeType: 'application/json' },
-    async (uri, { id }) => {
+    async (uri, { id }, extra) => {
       const ref = decodeURIComponent(String(id));
       const customers = new CustomersService(app);
       const customer = await (ref.includes('@') ? customers.get({ email: ref }) : customers.get({ id: ref })).catch((err: unknown) => {
-        throw resourceFailure(err, app.log, 'the customer');
+        throw resourceFailure(err, readLog(app, principal, extra, 'customer'), 'the customer');
       });
       return json(uri.href, customer);
     },
@@ -78,9 +84,9 @@ export function registerResources(server: McpServer, app: App, tools: ToolDefini
       complete: { id: (value) => readWithRetry(app, (db) => completeOrderIds(db, value)) },
     }),
     { title: 'Order', description: 'One order with items, refunds and balances, as get_order returns it.', mimeType: 'application/json' },
-    async (uri, { id }) => {
+    async (uri, { id }, extra) => {
       const order = await new OrdersService(app).get(decodeURIComponent(String(id))).catch((err: unknown) => {
-        throw resourceFailure(err, app.log, 'the order');
+        throw resourceFailure(err, readLog(app, principal, extra, 'order'), 'the order');
       });
       return json(uri.href, order);
     },

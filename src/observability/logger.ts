@@ -20,7 +20,11 @@ export function createLogger(level: string, destination: number | NodeJS.Writabl
     {
       level,
       base: { service: 'supportdesk-mcp' },
-      redact: { paths: ['email', '*.email', 'phone', '*.phone', 'password', '*.password', 'connectionString'], censor: '[masked]' },
+      redact: {
+        // Credentials are never logged on purpose; these paths catch them if one is ever passed by mistake.
+        paths: ['email', '*.email', 'phone', '*.phone', 'password', '*.password', 'connectionString', 'authorization', '*.authorization', 'token', '*.token'],
+        censor: '[masked]',
+      },
       formatters: { level: (label) => ({ level: label }) },
     },
     stream,

@@ -2,6 +2,8 @@ import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { readWithRetry } from '../../db/retry.js';
 import { resourceFailure } from '../../mcp/resource-errors.js';
+import { readLog } from '../../mcp/resources.js';
+import type { Principal } from '../../request.js';
 import type { App } from '../../app.js';
 import { toIso } from '../../mcp/common-schemas.js';
 import { truncate } from '../../lib/text.js';
@@ -51,7 +53,7 @@ function shortenValues(value: unknown): unknown {
  * `supportdesk://audit/{entity_id}`: who changed a customer, order or interaction, when, with
  * which tool, and the changed fields before and after. Newest first, at most AUDIT_TRAIL_LIMIT.
  */
-export function registerAuditResource(server: McpServer, app: App): void {
+export function registerAuditResource(server: McpServer, app: App, principal: Principal): void {
   const template = new ResourceTemplate('supportdesk://audit/{entity_id}', {
     list: undefined,
     complete: {
@@ -68,7 +70,7 @@ export function registerAuditResource(server: McpServer, app: App): void {
         `request id. JSON, newest first, the latest ${AUDIT_TRAIL_LIMIT} entries (truncated=true when older ones exist). Refunds appear on their order.`,
       mimeType: 'application/json',
     },
-    (uri, variables): Promise<ReadResourceResult> =>
+    (uri, variables, extra): Promise<ReadResourceResult> =>
       app.inflight.run(async () => {
         const raw = variables.entity_id;
         const entityId = safeDecode(String(Array.isArray(raw) ? raw[0] : raw));
@@ -76,7 +78,7 @@ export function registerAuditResource(server: McpServer, app: App): void {
           throw new McpError(ErrorCode.InvalidParams, `Not a record id: "${truncate(entityId, 60)}". Use an id like cust_…, ord_… or int_….`);
         }
         const trail = await readAuditTrail(app, entityId).catch((err: unknown) => {
-          throw resourceFailure(err, app.log, 'the audit trail');
+          throw resourceFailure(err, readLog(app, principal, extra, 'audit_trail'), 'the audit trail');
         });
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(trail) }] };
       }),
