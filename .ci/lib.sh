@@ -28,11 +28,12 @@ run_exit_hooks() {
 
 # --- stages ----------------------------------------------------------------------------------
 
-# run_stage NAME FUNCTION: FUNCTION runs in a subshell with errexit; inside it STAGE_DIR holds
-# what it reports (postgres, canary, tests, reason, skipped). Returns 1 when the stage failed.
+# run_stage NAME FUNCTION [required]: FUNCTION runs in a subshell with errexit; inside it
+# STAGE_DIR holds what it reports (postgres, canary, tests, reason, skipped). A required stage that
+# fails ends the run. Never call a stage in a condition (`if`, `||`): bash would ignore errexit in it.
 run_stage() {
-  local name="$1" fn="$2" started=$SECONDS rc result
-  STAGE_DIR="$CI_TMP/stage-${#SUMMARY[@]}"
+  local name="$1" fn="$2" required="${3:-}" started=$SECONDS rc
+  STAGE_DIR="$CI_TMP/$fn"
   mkdir -p "$STAGE_DIR"
   printf '\n=== %s ===\n' "$name"
   set +e
@@ -42,6 +43,57 @@ run_stage() {
   )
   rc=$?
   set -e
+  record_stage "$name" "$rc" $((SECONDS - started))
+  if [[ "$required" == required && "$LAST_RESULT" == FAIL ]]; then exit 1; fi
+}
+
+# start_stage NAME FUNCTION: the same in the background, for stages that wait on the network or
+# disk rather than the CPU; finish_stage FUNCTION waits for it, prints its output and records it.
+BACKGROUND=() # FUNCTION:PID:NAME of stages started and not yet finished
+start_stage() {
+  local name="$1" fn="$2"
+  STAGE_DIR="$CI_TMP/$fn"
+  mkdir -p "$STAGE_DIR"
+  (
+    started=$SECONDS
+    set +e
+    (
+      set -e
+      "$fn"
+    ) >"$STAGE_DIR/output" 2>&1
+    echo "$? $((SECONDS - started))" >"$STAGE_DIR/ended"
+  ) &
+  BACKGROUND+=("$fn:$!:$name")
+  printf '\n=== %s: started in the background\n' "$name"
+}
+
+finish_stage() {
+  local fn="$1" entry rest=() found="" rc took
+  for entry in "${BACKGROUND[@]}"; do
+    if [[ "${entry%%:*}" == "$fn" ]]; then found="$entry"; else rest+=("$entry"); fi
+  done
+  [[ -n "$found" ]] || return 0
+  BACKGROUND=(${rest[@]+"${rest[@]}"})
+  local pid="${found#*:}"
+  local name="${pid#*:}"
+  pid="${pid%%:*}"
+  printf '\n=== %s (background) ===\n' "$name"
+  wait "$pid" || true
+  STAGE_DIR="$CI_TMP/$fn"
+  cat "$STAGE_DIR/output"
+  read -r rc took <"$STAGE_DIR/ended" || { rc=1; took=0; }
+  record_stage "$name" "$rc" "$took"
+}
+
+finish_background_stages() {
+  while ((${#BACKGROUND[@]} > 0)); do finish_stage "${BACKGROUND[0]%%:*}"; done
+}
+
+# record_stage NAME EXIT_CODE SECONDS: the stage's row in the summary, from what it left in
+# STAGE_DIR; LAST_RESULT is PASS, FAIL or SKIPPED.
+LAST_RESULT=""
+record_stage() {
+  local name="$1" rc="$2" took="$3" result
   if ((rc != 0)); then
     result=FAIL
     FAILED=$((FAILED + 1))
@@ -54,9 +106,9 @@ run_stage() {
   else
     result=PASS
   fi
-  SUMMARY+=("$name|$(stage_field node)|$(stage_field postgres)|$(stage_field canary)|$(stage_field tests)|$(duration $((SECONDS - started)))|$result")
-  printf '=== %s: %s (%s)\n' "$name" "$result" "$(duration $((SECONDS - started)))"
-  [[ "$result" != FAIL ]]
+  SUMMARY+=("$name|$(stage_field node)|$(stage_field postgres)|$(stage_field canary)|$(stage_field tests)|$(duration "$took")|$result")
+  printf '=== %s: %s (%s)\n' "$name" "$result" "$(duration "$took")"
+  LAST_RESULT="$result"
 }
 
 stage_field() {
@@ -146,7 +198,7 @@ pg_5432_answers() { node .ci/pg-database.mjs ping "$PG_5432_ADMIN"; }
 # Points TEST_DATABASE_URL at a new database of the stage's own there, dropped when the run ends.
 use_database_on_5432() {
   local db
-  db="supportdesk_ci_$(date +%s)_$$_${#SUMMARY[@]}"
+  db="supportdesk_ci_$(date +%s)_${STAGE_DIR##*/}"
   node .ci/pg-database.mjs create "$PG_5432_ADMIN" "$db"
   at_exit node .ci/pg-database.mjs drop "$PG_5432_ADMIN" "$db"
   export TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db"
@@ -154,6 +206,18 @@ use_database_on_5432() {
 }
 
 # --- machine setup ---------------------------------------------------------------------------
+
+# use_node_from_npm MAJOR: puts Node MAJOR from the npm registry's `node` package first on PATH,
+# for npm and everything it starts. The project has no Node-ABI native addon (rollup's is N-API),
+# so the node_modules that npm ci installed serve any version.
+use_node_from_npm() {
+  local bin
+  # shellcheck disable=SC2016 # expanded by the shell npx starts
+  bin="$(npx -y -p "node@$1" -c 'dirname "$(readlink -f "$(command -v node)")"')"
+  export PATH="$bin:$PATH"
+  [[ "$(node --version)" == "v$1."* ]] || fail "node@$1 from npm runs $(node --version)"
+  echo "node $(node --version) from $bin"
+}
 
 # install_packages COMMAND:PACKAGE...: apt-get installs each package whose command is missing,
 # without letting the packages start services (policy-rc.d), refreshing the lists if needed.
