@@ -2,7 +2,8 @@
 import { format } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, type Logger, maskPii } from './observability/logger.js';
+import { principalFromConfig } from './request.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { serveStdio } from './transports/stdio.js';
 
@@ -86,9 +87,9 @@ async function serve(config: Config, log: Logger): Promise<void> {
   const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    log.info({ reason, inFlight: rt.deps.inflight.size }, 'shutting down');
-    const drained = await rt.deps.inflight.drain(config.shutdownGraceMs);
-    if (!drained) log.warn({ inFlight: rt.deps.inflight.size }, 'grace period over; closing with calls still running');
+    log.info({ reason, inFlight: rt.app.inflight.size }, 'shutting down');
+    const drained = await rt.app.inflight.drain(config.shutdownGraceMs);
+    if (!drained) log.warn({ inFlight: rt.app.inflight.size }, 'grace period over; closing with calls still running');
     await closeTransport?.().catch(() => undefined);
     await rt.close();
     process.exit(exitCode);
@@ -97,12 +98,12 @@ async function serve(config: Config, log: Logger): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   // A bug must not leave the embedded database running: log it, close in order, exit non-zero.
   const crash = (err: unknown) => {
-    log.fatal({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'unexpected failure');
+    log.fatal({ err: err instanceof Error ? { message: maskPii(err.message), stack: maskPii(err.stack ?? '') } : maskPii(String(err)) }, 'unexpected failure');
     void shutdown('unexpected failure', 1);
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  closeTransport = await serveStdio(rt.deps, () => void shutdown('stdin closed'));
+  closeTransport = await serveStdio(rt.app, principalFromConfig(config), () => void shutdown('stdin closed'));
   log.info({ principal: config.principal, role: config.role, embedded: Boolean(rt.embedded) }, 'serving MCP on stdio');
 }
 

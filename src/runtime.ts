@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { type Database, describeConnection, openDatabase } from './db/database.js';
 import { type EmbeddedCluster, startEmbeddedPostgres } from './db/embedded.js';
 import { migrateToLatest } from './db/migrate.js';
-import type { AppDeps } from './deps.js';
+import type { App } from './app.js';
 import { ReadCache } from './lib/cache.js';
 import { InFlight } from './lib/inflight.js';
 import type { Logger } from './observability/logger.js';
@@ -16,7 +16,7 @@ export class StartupError extends Error {
 }
 
 export interface Runtime {
-  readonly deps: AppDeps;
+  readonly app: App;
   readonly database: Database;
   readonly embedded: EmbeddedCluster | undefined;
   /** Closes the pool, then stops the embedded database. Safe to call twice. */
@@ -78,7 +78,7 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
 
   const metrics = new Metrics();
   metrics.watchPool(() => ({ total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }));
-  const deps: AppDeps = {
+  const app: App = {
     db: database.db,
     pool: database.pool,
     cache: new ReadCache(config.cache, metrics),
@@ -86,12 +86,11 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
     metrics,
     config,
     clock: () => new Date(),
-    principal: { id: config.principal, role: config.role },
     inflight: new InFlight(),
   };
   let closed = false;
   return {
-    deps,
+    app,
     database,
     embedded,
     close: async () => {

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
-import { type AppDeps, canWrite } from '../deps.js';
+import type { App } from '../app.js';
+import { canWrite, type RequestContext } from '../request.js';
 import { insertAudit } from '../domains/audit/audit.repo.js';
 import { PolicyError } from '../lib/errors.js';
 import type { DB } from './schema.js';
@@ -23,8 +24,10 @@ export interface WriteOptions {
 export interface WriteMeta extends WriteOptions {
   /** MCP tool making the change, recorded in the audit row. */
   readonly tool: string;
-  readonly requestId: string;
 }
+
+/** What a write needs to know of its request: who makes it (the audit actor) and the request id. */
+export type WriteRequest = Pick<RequestContext, 'principal' | 'requestId'> & { readonly signal?: AbortSignal };
 
 export type AuditEntityType = 'customer' | 'order' | 'interaction';
 
@@ -48,26 +51,29 @@ export interface WriteScope {
   reached(step: Exclude<WriteStep, 'before_commit'>): Promise<void>;
 }
 
-type WriteDeps = Pick<AppDeps, 'db' | 'cache' | 'principal'>;
-
-export async function runWrite<T>(deps: WriteDeps, meta: WriteMeta, work: (scope: WriteScope) => Promise<T>): Promise<T> {
+export async function runWrite<T>(
+  app: Pick<App, 'db' | 'cache'>,
+  req: WriteRequest,
+  meta: WriteMeta,
+  work: (scope: WriteScope) => Promise<T>,
+): Promise<T> {
   // buildServer hides write tools from viewers; this is the backstop for any other caller.
-  if (!canWrite(deps.principal)) throw new PolicyError('Your role (viewer) cannot change records.', 'Ask an agent or a supervisor to make this change.');
+  if (!canWrite(req.principal)) throw new PolicyError('Your role (viewer) cannot change records.', 'Ask an agent or a supervisor to make this change.');
   const tags = new Set<string>();
-  const result = await deps.db.transaction().execute(async (trx) => {
+  const result = await app.db.transaction().execute(async (trx) => {
     const scope: WriteScope = {
       trx,
       audit: (entry) =>
         insertAudit(trx, {
-          actor: deps.principal.id,
-          role: deps.principal.role,
+          actor: req.principal.id,
+          role: req.principal.role,
           tool: meta.tool,
           entity_type: entry.entityType,
           entity_id: entry.entityId,
           action: entry.action,
           before: entry.before === null ? null : JSON.stringify(entry.before),
           after: JSON.stringify(entry.after),
-          request_id: meta.requestId,
+          request_id: req.requestId,
         }),
       invalidateAfterCommit: (...more) => {
         for (const tag of more) tags.add(tag);
@@ -80,7 +86,7 @@ export async function runWrite<T>(deps: WriteDeps, meta: WriteMeta, work: (scope
     await meta.faults?.('before_commit');
     return out;
   });
-  if (tags.size > 0) deps.cache.invalidate([...tags]);
+  if (tags.size > 0) app.cache.invalidate([...tags]);
   return result;
 }
 

@@ -80,8 +80,10 @@ export class ReadCache {
     this.metrics?.cacheInvalidated(removed);
   }
 
+  /** Drops everything, loads under way included (they may predate whatever made us clear). */
   clear(): void {
     this.generation += 1;
+    this.inflight.clear();
     this.lru?.clear();
     this.byTag.clear();
   }

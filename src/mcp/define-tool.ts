@@ -1,17 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import { isStatementTimeout, isTransientDbError } from '../db/pg-errors.js';
-import type { AppDeps } from '../deps.js';
+import type { App } from '../app.js';
 import { DomainError } from '../lib/errors.js';
 import { type Logger, maskPii } from '../observability/logger.js';
+import { newRequestContext, type Principal, type RequestContext } from '../request.js';
 
-export interface ToolContext {
-  readonly deps: AppDeps;
-  readonly requestId: string;
-  readonly signal: AbortSignal;
-  readonly log: Logger;
+/** What a tool handler gets: the process-wide app and this call's request context. */
+export interface ToolContext extends RequestContext {
+  readonly app: App;
 }
 
 export interface ToolOutput<O> {
@@ -54,7 +52,7 @@ export function defineTool<I extends AnyObject, O extends AnyObject>(def: ToolDe
  * anything else an opaque isError with a reference id, details to the log only).
  * Input validation is the SDK's: it parses `input` before the handler runs.
  */
-export function registerTool(server: McpServer, deps: AppDeps, def: ToolDefinition): void {
+export function registerTool(server: McpServer, app: App, principal: Principal, def: ToolDefinition): void {
   server.registerTool(
     def.name,
     {
@@ -65,16 +63,15 @@ export function registerTool(server: McpServer, deps: AppDeps, def: ToolDefiniti
       annotations: { title: def.title, ...def.annotations, openWorldHint: false },
     },
     (args: unknown, extra: { signal: AbortSignal }): Promise<CallToolResult> =>
-      deps.inflight.run(async () => {
-        const requestId = randomUUID();
-        // A child logger per call is cheap but not free: build it only when something is logged.
-        let child: Logger | undefined;
+      app.inflight.run(async () => {
+        const req = newRequestContext(app.log, principal, extra.signal, { tool: def.name });
         const ctx: ToolContext = {
-          deps,
-          requestId,
-          signal: extra.signal,
+          app,
+          principal,
+          requestId: req.requestId,
+          signal: req.signal,
           get log() {
-            return (child ??= deps.log.child({ tool: def.name, requestId }));
+            return req.log;
           },
         };
         const started = performance.now();
@@ -84,11 +81,11 @@ export function registerTool(server: McpServer, deps: AppDeps, def: ToolDefiniti
           return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
         } catch (err) {
           isError = true;
-          return toolError(err, requestId, ctx.log);
+          return toolError(err, req.requestId, req.log);
         } finally {
           const ms = performance.now() - started;
-          deps.metrics.recordCall(def.name, ms, isError);
-          if (deps.log.isLevelEnabled('debug')) ctx.log.debug({ ms: Math.round(ms * 100) / 100, isError }, 'tool call');
+          app.metrics.recordCall(def.name, ms, isError);
+          if (app.log.isLevelEnabled('debug')) req.log.debug({ ms: Math.round(ms * 100) / 100, isError }, 'tool call');
         }
       }),
   );
@@ -122,5 +119,5 @@ function errorResult(code: string, message: string, hint?: string, details?: Rec
 function describeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { value: String(err) };
   const e = err as Error & { code?: string; detail?: string; constraint?: string };
-  return { name: e.name, message: maskPii(e.message), code: e.code, constraint: e.constraint, stack: e.stack };
+  return { name: e.name, message: maskPii(e.message), code: e.code, constraint: e.constraint, stack: e.stack === undefined ? undefined : maskPii(e.stack) };
 }

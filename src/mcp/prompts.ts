@@ -2,18 +2,22 @@ import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { readWithRetry } from '../db/retry.js';
-import type { AppDeps } from '../deps.js';
+import type { App } from '../app.js';
 import { REFUND_REASONS } from '../lib/refund-reasons.js';
+import { canWrite, type Principal } from '../request.js';
 import { completeCustomerRefs, completeOrderIds } from './completions.js';
 import { UNTRUSTED_NOTICE } from './untrusted.js';
 
 const userMessage = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] });
 
-/** Workflow prompts a support agent picks from a menu: which tools, in which order, what to check first. */
-export function registerPrompts(server: McpServer, deps: AppDeps): void {
-  const orderId = completable(z.string().describe('Order id (ord_…).'), (value) => readWithRetry(deps, (db) => completeOrderIds(db, value)));
+/**
+ * Workflow prompts a support agent picks from a menu: which tools, in which order, what to check
+ * first. Prompts that lead to writes are offered only to principals who may write, like the tools.
+ */
+export function registerPrompts(server: McpServer, app: App, principal: Principal): void {
+  const orderId = completable(z.string().describe('Order id (ord_…).'), (value) => readWithRetry(app, (db) => completeOrderIds(db, value)));
   const customerRef = completable(z.string().describe('Customer id (cust_…) or email.'), (value) =>
-    readWithRetry(deps, (db) => completeCustomerRefs(db, value)),
+    readWithRetry(app, (db) => completeCustomerRefs(db, value)),
   );
   const reason = completable(z.string().describe(`Why the customer wants money back: ${REFUND_REASONS.join(', ')}.`), (value) =>
     REFUND_REASONS.filter((r) => r.startsWith(value.toLowerCase())),
@@ -52,6 +56,7 @@ export function registerPrompts(server: McpServer, deps: AppDeps): void {
       ),
   );
 
+  if (!canWrite(principal)) return;
   server.registerPrompt(
     'handle_refund_request',
     {

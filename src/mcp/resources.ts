@@ -1,7 +1,7 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { catalogToMarkdown, readCatalog } from '../db/catalog.js';
 import { readWithRetry } from '../db/retry.js';
-import type { AppDeps } from '../deps.js';
+import type { App } from '../app.js';
 import { CustomersService } from '../domains/customers/customers.service.js';
 import { OrdersService } from '../domains/orders/orders.service.js';
 import { completeCustomerRefs, completeOrderIds } from './completions.js';
@@ -21,16 +21,16 @@ const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: 'ap
 const markdown = (uri: string, text: string) => ({ contents: [{ uri, mimeType: 'text/markdown', text }] });
 
 
-export function registerResources(server: McpServer, deps: AppDeps, tools: ToolDefinition[]): void {
+export function registerResources(server: McpServer, app: App, tools: ToolDefinition[]): void {
   server.registerResource(
     'schema',
     RESOURCE_URIS.schema,
     { title: 'Database schema', description: 'Tables, columns, types, keys, indexes and comments, generated from the live catalog.', mimeType: 'text/markdown' },
     async (uri) => {
-      const text = await deps.cache
-        .getOrLoad('resource:schema', [], () => readWithRetry(deps, async (db) => catalogToMarkdown(await readCatalog(db))))
+      const text = await app.cache
+        .getOrLoad('resource:schema', [], () => readWithRetry(app, async (db) => catalogToMarkdown(await readCatalog(db))))
         .catch((err: unknown) => {
-          throw resourceFailure(err, deps.log, 'the schema');
+          throw resourceFailure(err, app.log, 'the schema');
         });
       return markdown(uri.href, text);
     },
@@ -47,21 +47,21 @@ export function registerResources(server: McpServer, deps: AppDeps, tools: ToolD
     'metrics',
     RESOURCE_URIS.metrics,
     { title: 'Server metrics', description: 'Per-tool calls, errors and latency histogram; cache, pool and retry counts.', mimeType: 'application/json' },
-    async (uri) => json(uri.href, deps.metrics.snapshot()),
+    async (uri) => json(uri.href, app.metrics.snapshot()),
   );
 
   server.registerResource(
     'customer',
     new ResourceTemplate(RESOURCE_URIS.customer, {
       list: undefined,
-      complete: { id: (value) => readWithRetry(deps, (db) => completeCustomerRefs(db, value)) },
+      complete: { id: (value) => readWithRetry(app, (db) => completeCustomerRefs(db, value)) },
     }),
     { title: 'Customer', description: 'One customer by id (cust_…) or email, as get_customer returns it.', mimeType: 'application/json' },
     async (uri, { id }) => {
       const ref = decodeURIComponent(String(id));
-      const customers = new CustomersService(deps);
+      const customers = new CustomersService(app);
       const customer = await (ref.includes('@') ? customers.get({ email: ref }) : customers.get({ id: ref })).catch((err: unknown) => {
-        throw resourceFailure(err, deps.log, 'the customer');
+        throw resourceFailure(err, app.log, 'the customer');
       });
       return json(uri.href, customer);
     },
@@ -71,12 +71,12 @@ export function registerResources(server: McpServer, deps: AppDeps, tools: ToolD
     'order',
     new ResourceTemplate(RESOURCE_URIS.order, {
       list: undefined,
-      complete: { id: (value) => readWithRetry(deps, (db) => completeOrderIds(db, value)) },
+      complete: { id: (value) => readWithRetry(app, (db) => completeOrderIds(db, value)) },
     }),
     { title: 'Order', description: 'One order with items, refunds and balances, as get_order returns it.', mimeType: 'application/json' },
     async (uri, { id }) => {
-      const order = await new OrdersService(deps).get(decodeURIComponent(String(id))).catch((err: unknown) => {
-        throw resourceFailure(err, deps.log, 'the order');
+      const order = await new OrdersService(app).get(decodeURIComponent(String(id))).catch((err: unknown) => {
+        throw resourceFailure(err, app.log, 'the order');
       });
       return json(uri.href, order);
     },

@@ -1,5 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { AppDeps } from '../deps.js';
+import type { App } from '../app.js';
+import type { Principal } from '../request.js';
 import { buildServer } from '../server.js';
 
 /** What to tell a person who started the server in a terminal: how a client should start it instead. */
@@ -14,11 +15,11 @@ export function connectHint(entry: string): string {
 }
 
 /**
- * Serves MCP over this process's stdin/stdout. Resolves with a function that closes the
- * transport; `onEnd` fires when the client closes stdin.
+ * Serves MCP over this process's stdin/stdout for one local principal (from config). Resolves
+ * with a function that closes the transport; `onEnd` fires when the client closes stdin.
  */
-export async function serveStdio(deps: AppDeps, onEnd: () => void): Promise<() => Promise<void>> {
-  const server = buildServer(deps);
+export async function serveStdio(app: App, principal: Principal, onEnd: () => void): Promise<() => Promise<void>> {
+  const server = buildServer(app, principal);
   const transport = new StdioServerTransport();
   process.stdin.once('end', onEnd);
   process.stdin.once('close', onEnd);

@@ -26,9 +26,11 @@ async function getJane(env: Record<string, string>) {
 
 describe('zero-config embedded database', () => {
   it('creates, migrates and seeds on first start, and keeps changes across restarts', { timeout: 120_000 }, async () => {
-    const env = { SUPPORTDESK_DATA_DIR: dataDir, SUPPORTDESK_ROLE: 'agent' };
+    // info level: the demo-data line is logged at info.
+    const env = { SUPPORTDESK_DATA_DIR: dataDir, SUPPORTDESK_ROLE: 'agent', SUPPORTDESK_LOG_LEVEL: 'info' };
     const first = await getJane(env);
     expect(first.result.isError).toBeFalsy();
+    expect(first.session.stderr()).toContain('loading demo data');
     expect(first.customer.id).toBe(DEMO_CUSTOMERS.jane.id);
 
     const newPhone = `+1555${Date.now().toString().slice(-7)}`;

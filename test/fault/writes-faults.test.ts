@@ -5,7 +5,7 @@ import { CustomerUpdatesService } from '../../src/domains/customers/customer-upd
 import { InteractionNotesService } from '../../src/domains/interactions/interaction-notes.service.js';
 import { OrderStatusService } from '../../src/domains/orders/order-status.service.js';
 import { RefundsService } from '../../src/domains/refunds/refunds.service.js';
-import { connectTestClient, type TestClient } from '../helpers/app.js';
+import { connectTestClient, type TestClient, testRequest } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
 import { auditRowsFor, ok, orderWithTotal } from '../helpers/write-fixtures.js';
@@ -19,7 +19,6 @@ import { auditRowsFor, ok, orderWithTotal } from '../helpers/write-fixtures.js';
 let tdb: TestDatabase;
 let app: TestClient;
 let customerId: string;
-const meta = { requestId: 'fault-test' };
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ poolSize: 5 });
@@ -56,9 +55,9 @@ const STEPS: WriteStep[] = ['locked', 'effect', 'before_commit'];
 describe.each(STEPS)('a failure at %s', (step) => {
   it('leaves confirm_refund without refund, balance change or audit row, and the intent confirmable', async () => {
     const order = await orderWithTotal(tdb.db, customerId, 10_000);
-    const prepared = await new RefundsService(app.deps).prepare({ orderId: order.id, amount: 4_000, reason: 'damaged' });
+    const prepared = await new RefundsService(app.app, testRequest(app.app)).prepare({ orderId: order.id, amount: 4_000, reason: 'damaged' });
     const fault = failAt(step);
-    await expect(new RefundsService(app.deps, { faults: fault.hook }).confirm(prepared.intentId, meta)).rejects.toBeInstanceOf(InjectedFault);
+    await expect(new RefundsService(app.app, testRequest(app.app), { faults: fault.hook }).confirm(prepared.intentId)).rejects.toBeInstanceOf(InjectedFault);
     expect(fault.seen.at(-1)).toBe(step);
 
     expect((await tdb.db.selectFrom('orders').select(['refunded_cents', 'version']).where('id', '=', order.id).executeTakeFirstOrThrow())).toEqual({ refunded_cents: 0, version: 1 });
@@ -68,7 +67,7 @@ describe.each(STEPS)('a failure at %s', (step) => {
     expect(intent).toEqual({ status: 'pending', refund_id: null, response: null });
     expectPoolReleased();
 
-    const { receipt } = await new RefundsService(app.deps).confirm(prepared.intentId, meta);
+    const { receipt } = await new RefundsService(app.app, testRequest(app.app)).confirm(prepared.intentId);
     expect(receipt.amount.cents).toBe(4_000);
     expect(await tdb.db.selectFrom('refunds').select('id').where('order_id', '=', order.id).execute()).toHaveLength(1);
     expectPoolReleased();
@@ -77,10 +76,10 @@ describe.each(STEPS)('a failure at %s', (step) => {
   it('leaves update_customer without change or audit row, and the cached customer in place', async () => {
     const c = await insertCustomer(tdb.db, { name: 'Before Fault' });
     expect(ok<{ name: string }>(await app.call('get_customer', { id: c.id })).name).toBe('Before Fault');
-    const hitsBefore = app.deps.metrics.snapshot().cache.hits;
+    const hitsBefore = app.app.metrics.snapshot().cache.hits;
     const fault = failAt(step);
-    const service = new CustomerUpdatesService(app.deps, { faults: fault.hook });
-    await expect(service.update({ customerId: c.id, expectedVersion: 1, changes: { name: 'After Fault' } }, meta)).rejects.toBeInstanceOf(InjectedFault);
+    const service = new CustomerUpdatesService(app.app, testRequest(app.app), { faults: fault.hook });
+    await expect(service.update({ customerId: c.id, expectedVersion: 1, changes: { name: 'After Fault' } })).rejects.toBeInstanceOf(InjectedFault);
     expect(fault.seen.at(-1)).toBe(step);
 
     const row = await tdb.db.selectFrom('customers').select(['name', 'version']).where('id', '=', c.id).executeTakeFirstOrThrow();
@@ -89,9 +88,9 @@ describe.each(STEPS)('a failure at %s', (step) => {
     expectPoolReleased();
     // Still served from the cache: the rolled-back write invalidated nothing.
     expect(ok<{ name: string }>(await app.call('get_customer', { id: c.id })).name).toBe('Before Fault');
-    expect(app.deps.metrics.snapshot().cache.hits).toBe(hitsBefore + 1);
+    expect(app.app.metrics.snapshot().cache.hits).toBe(hitsBefore + 1);
 
-    await new CustomerUpdatesService(app.deps).update({ customerId: c.id, expectedVersion: 1, changes: { name: 'After Fault' } }, meta);
+    await new CustomerUpdatesService(app.app, testRequest(app.app)).update({ customerId: c.id, expectedVersion: 1, changes: { name: 'After Fault' } });
     expect(ok<{ name: string }>(await app.call('get_customer', { id: c.id })).name).toBe('After Fault');
   });
 
@@ -99,14 +98,14 @@ describe.each(STEPS)('a failure at %s', (step) => {
     const order = await orderWithTotal(tdb.db, customerId, 1_000, 'paid');
     expect(ok<{ status: string }>(await app.call('get_order', { order_id: order.id })).status).toBe('paid');
     const fault = failAt(step);
-    await expect(new OrderStatusService(app.deps, { faults: fault.hook }).change({ orderId: order.id, status: 'processing' }, meta)).rejects.toBeInstanceOf(InjectedFault);
+    await expect(new OrderStatusService(app.app, testRequest(app.app), { faults: fault.hook }).change({ orderId: order.id, status: 'processing' })).rejects.toBeInstanceOf(InjectedFault);
     expect(fault.seen.at(-1)).toBe(step);
     expect(await tdb.db.selectFrom('orders').select(['status', 'version']).where('id', '=', order.id).executeTakeFirstOrThrow()).toEqual({ status: 'paid', version: 1 });
     expect(await auditRowsFor(tdb.db, order.id)).toEqual([]);
     expectPoolReleased();
     expect(ok<{ status: string }>(await app.call('get_order', { order_id: order.id })).status).toBe('paid');
 
-    await new OrderStatusService(app.deps).change({ orderId: order.id, status: 'processing' }, meta);
+    await new OrderStatusService(app.app, testRequest(app.app)).change({ orderId: order.id, status: 'processing' });
     expect(ok<{ status: string }>(await app.call('get_order', { order_id: order.id })).status).toBe('processing');
   });
 });
@@ -115,7 +114,7 @@ describe.each(['effect', 'before_commit'] as const)('a failure at %s of add_inte
   it('leaves neither the interaction nor its audit row', async () => {
     const c = await insertCustomer(tdb.db);
     const fault = failAt(step);
-    await expect(new InteractionNotesService(app.deps, { faults: fault.hook }).add({ customerId: c.id, body: 'lost note', channel: 'note' }, meta)).rejects.toBeInstanceOf(
+    await expect(new InteractionNotesService(app.app, testRequest(app.app), { faults: fault.hook }).add({ customerId: c.id, body: 'lost note', channel: 'note' })).rejects.toBeInstanceOf(
       InjectedFault,
     );
     expect(await tdb.db.selectFrom('interactions').select('id').where('customer_id', '=', c.id).execute()).toEqual([]);
@@ -129,15 +128,15 @@ describe('transient failures', () => {
 
   it('retries confirm_refund (exactly-once by design) and refunds once', async () => {
     const order = await orderWithTotal(tdb.db, customerId, 10_000);
-    const prepared = await new RefundsService(app.deps).prepare({ orderId: order.id, amount: 1_000, reason: 'other' });
+    const prepared = await new RefundsService(app.app, testRequest(app.app)).prepare({ orderId: order.id, amount: 1_000, reason: 'other' });
     let failures = 0;
     const flaky: FaultHook = (step) => {
       if (step === 'before_commit' && failures++ === 0) throw serializationFailure();
     };
-    const retriesBefore = app.deps.metrics.snapshot().retries;
-    const { receipt } = await new RefundsService(app.deps, { faults: flaky }).confirm(prepared.intentId, meta);
+    const retriesBefore = app.app.metrics.snapshot().retries;
+    const { receipt } = await new RefundsService(app.app, testRequest(app.app), { faults: flaky }).confirm(prepared.intentId);
     expect(failures).toBe(2);
-    expect(app.deps.metrics.snapshot().retries).toBe(retriesBefore + 1);
+    expect(app.app.metrics.snapshot().retries).toBe(retriesBefore + 1);
     expect(await tdb.db.selectFrom('refunds').select('id').where('order_id', '=', order.id).execute()).toEqual([{ id: receipt.refund_id }]);
     expect(await auditRowsFor(tdb.db, order.id)).toHaveLength(1);
     expectPoolReleased();
@@ -145,7 +144,7 @@ describe('transient failures', () => {
 
   it('survives the connection dying mid-write: confirm_refund retries on a fresh connection', async () => {
     const order = await orderWithTotal(tdb.db, customerId, 10_000);
-    const prepared = await new RefundsService(app.deps).prepare({ orderId: order.id, amount: 2_500, reason: 'other' });
+    const prepared = await new RefundsService(app.app, testRequest(app.app)).prepare({ orderId: order.id, amount: 2_500, reason: 'other' });
     let killed = false;
     const killer: FaultHook = async (step) => {
       if (step !== 'effect' || killed) return;
@@ -162,7 +161,7 @@ describe('transient failures', () => {
         await admin.end();
       }
     };
-    const { receipt } = await new RefundsService(app.deps, { faults: killer }).confirm(prepared.intentId, meta);
+    const { receipt } = await new RefundsService(app.app, testRequest(app.app), { faults: killer }).confirm(prepared.intentId);
     expect(killed).toBe(true);
     expect(receipt.amount.cents).toBe(2_500);
     expect(await tdb.db.selectFrom('refunds').select('id').where('order_id', '=', order.id).execute()).toHaveLength(1);
@@ -179,7 +178,7 @@ describe('transient failures', () => {
         throw serializationFailure();
       }
     };
-    await expect(new CustomerUpdatesService(app.deps, { faults: flaky }).update({ customerId: c.id, expectedVersion: 1, changes: { name: 'Changed' } }, meta)).rejects.toMatchObject({
+    await expect(new CustomerUpdatesService(app.app, testRequest(app.app), { faults: flaky }).update({ customerId: c.id, expectedVersion: 1, changes: { name: 'Changed' } })).rejects.toMatchObject({
       code: '40001',
     });
     expect(calls).toBe(1);

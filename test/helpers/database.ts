@@ -16,14 +16,14 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database of its own, cloned from the run's template. */
-export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { poolSize?: number; statementTimeoutMs?: number } = {}): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
   const template = inject('pgTemplate');
   const name = `supportdesk_t_${randomBytes(5).toString('hex')}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   const url = withDatabase(adminUrl, name);
   const database = openDatabase(
-    { connectionString: url, poolSize: options.poolSize ?? 10, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000, applicationName: 'supportdesk-test' },
+    { connectionString: url, poolSize: options.poolSize ?? 10, connectTimeoutMs: 10_000, statementTimeoutMs: options.statementTimeoutMs ?? 60_000, applicationName: 'supportdesk-test' },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
   );
   return {

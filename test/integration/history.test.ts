@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryService, type HistoryEntry } from '../../src/domains/history/history.service.js';
 import { newId } from '../../src/lib/ids.js';
 import { TRUNCATION_MARKER } from '../../src/lib/text.js';
-import { connectTestClient, testDeps, textOf, type TestClient } from '../helpers/app.js';
+import { connectTestClient, testApp, textOf, type TestClient } from '../helpers/app.js';
 import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer, insertInteraction, insertOrder, insertProduct } from '../helpers/fixtures.js';
@@ -27,7 +27,7 @@ const key = (e: HistoryEntry) => `${e.kind}:${e.id}`;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  history = new HistoryService(testDeps(tdb));
+  history = new HistoryService(testApp(tdb));
   client = await connectTestClient(tdb);
   sku = (await insertProduct(tdb.db)).sku;
 });

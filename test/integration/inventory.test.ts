@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomersService } from '../../src/domains/customers/customers.service.js';
 import { InventoryService } from '../../src/domains/inventory/inventory.service.js';
-import { connectTestClient, testDeps, textOf } from '../helpers/app.js';
+import { connectTestClient, testApp, textOf } from '../helpers/app.js';
 import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer, insertProduct } from '../helpers/fixtures.js';
@@ -16,7 +16,7 @@ const INJECTION = "x'); DROP TABLE products; --";
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  const deps = testDeps(tdb);
+  const deps = testApp(tdb);
   inventory = new InventoryService(deps);
   customers = new CustomersService(deps);
   await insertProduct(tdb.db, { sku: 'WID-001', name: 'Widget 100% cotton', stock_on_hand: 4, price_cents: 1999 });

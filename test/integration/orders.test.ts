@@ -1,17 +1,17 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../src/deps.js';
+import type { App } from '../../src/app.js';
 import { OrdersService } from '../../src/domains/orders/orders.service.js';
 import { TopCustomersService } from '../../src/domains/orders/top-customers.service.js';
 import { cacheTags } from '../../src/lib/cache.js';
 import { newId } from '../../src/lib/ids.js';
-import { connectTestClient, testDeps, textOf, type TestClient } from '../helpers/app.js';
+import { connectTestClient, testApp, textOf, type TestClient } from '../helpers/app.js';
 import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer, insertOrder, insertProduct } from '../helpers/fixtures.js';
 
 let tdb: TestDatabase;
-let deps: AppDeps;
+let deps: App;
 let orders: OrdersService;
 let sku: string;
 
@@ -24,7 +24,7 @@ const setCreatedAt = (id: string, ts: string) => sql`UPDATE orders SET created_a
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  deps = testDeps(tdb);
+  deps = testApp(tdb);
   orders = new OrdersService(deps);
   sku = (await insertProduct(tdb.db, { name: 'Blue Widget', price_cents: 1250 })).sku;
 });
@@ -232,7 +232,7 @@ describe('top_customers', () => {
     await order(bob.id, 80_000, { currency: 'EUR' }); // other currency
     await order(cid.id, 99_000, { createdAt: new Date(Date.now() - 200 * 86_400_000) }); // outside 90 days
 
-    const svc = new TopCustomersService(client.deps);
+    const svc = new TopCustomersService(client.app);
     const first = await svc.top({ days: 90, currency: 'usd', limit: 10 });
     expect(first.customers.map((c) => [c.customer_id, c.net_cents, c.order_count])).toEqual([
       [ann.id, 5_000, 2],
@@ -240,14 +240,14 @@ describe('top_customers', () => {
     ]);
     expect((await svc.top({ days: 365, currency: 'USD', limit: 1 })).customers.map((c) => c.customer_id)).toEqual([cid.id]);
 
-    const hits = client.deps.metrics.snapshot().cache.hits;
+    const hits = client.app.metrics.snapshot().cache.hits;
     await order(bob.id, 50_000); // bob would now lead, but nothing invalidated the ranking
     const repeat = await client.call('top_customers', { currency: 'USD' });
-    expect(client.deps.metrics.snapshot().cache.hits).toBe(hits + 1);
+    expect(client.app.metrics.snapshot().cache.hits).toBe(hits + 1);
     const cached = repeat.structuredContent as { customers: { customer_id: string; rank: number; net_revenue: { cents: number } }[] };
     expect(cached.customers.map((c) => c.customer_id)).toEqual([ann.id, bob.id]);
 
-    client.deps.cache.invalidate([cacheTags.topCustomers]);
+    client.app.cache.invalidate([cacheTags.topCustomers]);
     const fresh = await client.call('top_customers', { currency: 'USD' });
     const now = fresh.structuredContent as typeof cached;
     expect(now.customers.map((c) => [c.rank, c.customer_id, c.net_revenue.cents])).toEqual([

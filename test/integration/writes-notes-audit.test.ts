@@ -50,6 +50,25 @@ describe('add_interaction_note', () => {
     expect(out).toMatchObject({ order_id: order.id, channel: 'phone', direction: 'outbound' });
   });
 
+  it('drops the cached customer and order it concerns once committed', async () => {
+    const c = await insertCustomer(tdb.db);
+    const order = await orderWithTotal(tdb.db, c.id, 1_000);
+    ok(await call('get_customer', { id: c.id }));
+    ok(await call('get_order', { order_id: order.id }));
+    const cached = app.app.metrics.snapshot().cache;
+    ok(await call('get_customer', { id: c.id }));
+    ok(await call('get_order', { order_id: order.id }));
+    expect(app.app.metrics.snapshot().cache.hits).toBe(cached.hits + 2);
+
+    ok(await call('add_interaction_note', { customer_id: c.id, order_id: order.id, body: 'Promised a call back.' }));
+    const before = app.app.metrics.snapshot().cache;
+    ok(await call('get_customer', { id: c.id }));
+    ok(await call('get_order', { order_id: order.id }));
+    const after = app.app.metrics.snapshot().cache;
+    expect(after.misses).toBe(before.misses + 2);
+    expect(after.hits).toBe(before.hits);
+  });
+
   it('is not idempotent: the same call twice adds two entries', async () => {
     const c = await insertCustomer(tdb.db);
     const args = { customer_id: c.id, body: 'Same text' };

@@ -50,7 +50,7 @@ describe('prepare_refund', () => {
     const p = await prepare(order.id, 2_500);
     expect(p.intent_id).toMatch(/^rfi_[0-9a-z]+$/);
     expect(p).toMatchObject({ amount: { cents: 2_500, currency: 'USD' }, refundable_before: { cents: 10_000 }, refundable_after: { cents: 7_500 } });
-    const ttlMs = app.deps.config.refunds.intentTtlSeconds * 1000;
+    const ttlMs = app.app.config.refunds.intentTtlSeconds * 1000;
     expect(Date.parse(p.expires_at)).toBeGreaterThanOrEqual(started + ttlMs - 1000);
     const intent = await tdb.db.selectFrom('refund_intents').selectAll().where('id', '=', p.intent_id).executeTakeFirstOrThrow();
     expect(intent).toMatchObject({ status: 'pending', amount_cents: 2_500, created_by: 'sup-sam', created_role: 'supervisor', reason: 'damaged' });

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerUpdatesService } from '../../src/domains/customers/customer-updates.service.js';
 import { RefundsService } from '../../src/domains/refunds/refunds.service.js';
 import { newId } from '../../src/lib/ids.js';
-import { connectTestClient, testDeps, textOf, type TestClient } from '../helpers/app.js';
+import { connectTestClient, testApp, testRequest, textOf, type TestClient } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
 import { errorCode, errorDetails, ok, orderWithTotal } from '../helpers/write-fixtures.js';
 
+const WRITE_PROMPTS = ['handle_refund_request'];
 const WRITE_TOOLS = ['update_customer', 'update_order_status', 'prepare_refund', 'confirm_refund', 'add_interaction_note'];
 
 let tdb: TestDatabase;
@@ -61,6 +62,8 @@ describe('who sees the write tools', () => {
     expect(hints('prepare_refund')).toEqual([false, false]);
     expect(hints('confirm_refund')).toEqual([true, true]);
     expect(hints('add_interaction_note')).toEqual([false, false]);
+    const prompts = (await agent.client.listPrompts()).prompts.map((p) => p.name);
+    for (const name of WRITE_PROMPTS) expect(prompts).toContain(name);
   });
 
   for (const env of [{ SUPPORTDESK_ROLE: 'viewer' }, { SUPPORTDESK_ROLE: 'supervisor', SUPPORTDESK_READ_ONLY: 'true' }] as Record<string, string>[]) {
@@ -69,6 +72,10 @@ describe('who sees the write tools', () => {
       const names = (await viewer.client.listTools()).tools.map((t) => t.name);
       expect(names).toContain('get_customer');
       for (const name of WRITE_TOOLS) expect(names).not.toContain(name);
+      const prompts = (await viewer.client.listPrompts()).prompts.map((p) => p.name);
+      expect(prompts).toContain('investigate_order');
+      for (const name of WRITE_PROMPTS) expect(prompts).not.toContain(name);
+      await expect(viewer.client.getPrompt({ name: 'handle_refund_request', arguments: { order_id: 'ord_aaaaaa', reason: 'other' } })).rejects.toThrow();
 
       const c = await insertCustomer(tdb.db, { name: 'Untouched' });
       const attempt = await viewer.client.callTool({ name: 'update_customer', arguments: { customer_id: c.id, expected_version: 1, name: 'Touched' } }).then(
@@ -84,11 +91,12 @@ describe('who sees the write tools', () => {
 
 describe('the services behind the tools', () => {
   it('refuse a viewer even when called directly', async () => {
-    const deps = testDeps(tdb, { SUPPORTDESK_ROLE: 'viewer' });
+    const viewerApp = testApp(tdb, { SUPPORTDESK_ROLE: 'viewer' });
+    const viewer = testRequest(viewerApp);
     const c = await insertCustomer(tdb.db);
     const order = await orderWithTotal(tdb.db, customerId, 1_000);
-    await expect(new CustomerUpdatesService(deps).update({ customerId: c.id, expectedVersion: 1, changes: { name: 'X' } }, { requestId: 'r' })).rejects.toMatchObject({ code: 'POLICY' });
-    await expect(new RefundsService(deps).prepare({ orderId: order.id, amount: 100, reason: 'other' })).rejects.toMatchObject({ code: 'POLICY' });
+    await expect(new CustomerUpdatesService(viewerApp, viewer).update({ customerId: c.id, expectedVersion: 1, changes: { name: 'X' } })).rejects.toMatchObject({ code: 'POLICY' });
+    await expect(new RefundsService(viewerApp, viewer).prepare({ orderId: order.id, amount: 100, reason: 'other' })).rejects.toMatchObject({ code: 'POLICY' });
     expect((await tdb.db.selectFrom('customers').select('version').where('id', '=', c.id).executeTakeFirstOrThrow()).version).toBe(1);
   });
 });

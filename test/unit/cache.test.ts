@@ -43,6 +43,22 @@ describe('ReadCache', () => {
     expect(await cache.getOrLoad('k', ['t'], async () => 'fresh')).toBe('fresh');
   });
 
+  for (const [what, drop] of [
+    ['an invalidation', (c: ReadCache) => c.invalidate(['t'])],
+    ['a clear', (c: ReadCache) => c.clear()],
+  ] as const) {
+    it(`does not let a caller after ${what} join a load that started before it`, async () => {
+      const cache = new ReadCache({ maxEntries: 10, ttlMs: 60_000 });
+      let release!: () => void;
+      const before = cache.getOrLoad('k', ['t'], () => new Promise<string>((r) => (release = () => r('stale'))));
+      drop(cache);
+      const after = cache.getOrLoad('k', ['t'], async () => 'fresh');
+      release();
+      expect(await before).toBe('stale');
+      expect(await after).toBe('fresh');
+    });
+  }
+
   it('tags can be derived from the loaded value', async () => {
     const cache = new ReadCache({ maxEntries: 10, ttlMs: 60_000 });
     await cache.getOrLoad('email:x', (v: { id: string }) => [`customer:${v.id}`], async () => ({ id: '7' }));

@@ -2,7 +2,7 @@ import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { readWithRetry } from '../../db/retry.js';
 import { resourceFailure } from '../../mcp/resource-errors.js';
-import type { AppDeps } from '../../deps.js';
+import type { App } from '../../app.js';
 import { toIso } from '../../mcp/common-schemas.js';
 import { truncate } from '../../lib/text.js';
 import { auditedEntityIds, listAuditByEntity } from './audit.repo.js';
@@ -20,8 +20,8 @@ export interface AuditTrail {
   truncated: boolean;
 }
 
-export async function readAuditTrail(deps: Pick<AppDeps, 'db' | 'metrics'>, entityId: string): Promise<AuditTrail> {
-  const rows = await readWithRetry(deps, (db) => listAuditByEntity(db, entityId, AUDIT_TRAIL_LIMIT + 1));
+export async function readAuditTrail(app: Pick<App, 'db' | 'metrics'>, entityId: string): Promise<AuditTrail> {
+  const rows = await readWithRetry(app, (db) => listAuditByEntity(db, entityId, AUDIT_TRAIL_LIMIT + 1));
   return {
     entity_id: entityId,
     entries: rows.slice(0, AUDIT_TRAIL_LIMIT).map((r) => ({
@@ -51,11 +51,11 @@ function shortenValues(value: unknown): unknown {
  * `supportdesk://audit/{entity_id}`: who changed a customer, order or interaction, when, with
  * which tool, and the changed fields before and after. Newest first, at most AUDIT_TRAIL_LIMIT.
  */
-export function registerAuditResource(server: McpServer, deps: AppDeps): void {
+export function registerAuditResource(server: McpServer, app: App): void {
   const template = new ResourceTemplate('supportdesk://audit/{entity_id}', {
     list: undefined,
     complete: {
-      entity_id: async (value) => (/^[0-9a-z_]{0,44}$/.test(value) ? auditedEntityIds(deps.db, value, 20) : []),
+      entity_id: async (value) => (/^[0-9a-z_]{0,44}$/.test(value) ? auditedEntityIds(app.db, value, 20) : []),
     },
   });
   server.registerResource(
@@ -69,14 +69,14 @@ export function registerAuditResource(server: McpServer, deps: AppDeps): void {
       mimeType: 'application/json',
     },
     (uri, variables): Promise<ReadResourceResult> =>
-      deps.inflight.run(async () => {
+      app.inflight.run(async () => {
         const raw = variables.entity_id;
         const entityId = safeDecode(String(Array.isArray(raw) ? raw[0] : raw));
         if (!ENTITY_ID.test(entityId)) {
           throw new McpError(ErrorCode.InvalidParams, `Not a record id: "${truncate(entityId, 60)}". Use an id like cust_…, ord_… or int_….`);
         }
-        const trail = await readAuditTrail(deps, entityId).catch((err: unknown) => {
-          throw resourceFailure(err, deps.log, 'the audit trail');
+        const trail = await readAuditTrail(app, entityId).catch((err: unknown) => {
+          throw resourceFailure(err, app.log, 'the audit trail');
         });
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(trail) }] };
       }),

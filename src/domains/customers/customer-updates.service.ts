@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '../../db/pg-errors.js';
-import { changedFields, runWrite, type WriteOptions } from '../../db/transaction.js';
-import type { AppDeps } from '../../deps.js';
+import { changedFields, runWrite, type WriteOptions, type WriteRequest } from '../../db/transaction.js';
+import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { toIso } from '../../mcp/common-schemas.js';
@@ -24,13 +24,14 @@ const TOOL = 'update_customer';
  */
 export class CustomerUpdatesService {
   constructor(
-    private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'principal'>,
+    private readonly app: Pick<App, 'db' | 'cache'>,
+    private readonly req: WriteRequest,
     private readonly options: WriteOptions = {},
   ) {}
 
-  async update(args: { customerId: string; expectedVersion: number; changes: CustomerChanges }, meta: { requestId: string }): Promise<CustomerUpdateResult> {
+  async update(args: { customerId: string; expectedVersion: number; changes: CustomerChanges }): Promise<CustomerUpdateResult> {
     try {
-      return await runWrite(this.deps, { ...this.options, tool: TOOL, requestId: meta.requestId }, async (w) => {
+      return await runWrite(this.app, this.req, { ...this.options, tool: TOOL }, async (w) => {
         const current = await lockCustomer(w.trx, args.customerId);
         if (!current) throw notFound(args.customerId);
         await w.reached('locked');

@@ -59,9 +59,9 @@ export const updateCustomerTool = defineTool({
   access: 'write',
   // A repeat with the same expected_version answers CONFLICT, so the call is not idempotent.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
-  handler: async (args, { deps, requestId }) => {
+  handler: async (args, ctx) => {
     const changes = Object.fromEntries(FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]]));
-    const result = await new CustomerUpdatesService(deps).update({ customerId: args.customer_id, expectedVersion: args.expected_version, changes }, { requestId });
+    const result = await new CustomerUpdatesService(ctx.app, ctx).update({ customerId: args.customer_id, expectedVersion: args.expected_version, changes });
     const c = contactView(result.customer);
     return {
       structured: { customer: c, changed: result.changed, changed_fields: result.changedFields },

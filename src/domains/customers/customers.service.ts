@@ -1,6 +1,6 @@
 import { cursorScope } from '../../db/keyset.js';
 import { readWithRetry } from '../../db/retry.js';
-import type { AppDeps } from '../../deps.js';
+import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, takePage } from '../../lib/pagination.js';
@@ -24,7 +24,7 @@ export interface CustomerSearchResult {
 }
 
 export class CustomersService {
-  constructor(private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'metrics'>) {}
+  constructor(private readonly app: Pick<App, 'db' | 'cache' | 'metrics'>) {}
 
   async search(args: { query: string; limit: number; cursor?: string }): Promise<CustomerSearchResult> {
     const query = args.query.trim();
@@ -32,7 +32,7 @@ export class CustomersService {
       throw new ValidationError('query: give at least 2 characters of a name or email', 'Use a longer fragment, e.g. "jan" or "@example.com".');
     }
     if (!args.cursor && looksLikeEmail(query)) {
-      const exact = await readWithRetry(this.deps, (db) => findCustomerByEmail(db, query));
+      const exact = await readWithRetry(this.app, (db) => findCustomerByEmail(db, query));
       if (exact) return { customers: [exact], match: 'exact_email', hasMore: false };
     }
     // The scope hashes the query, so a cursor stays short whatever the query length.
@@ -41,7 +41,7 @@ export class CustomersService {
     if (after && (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'string')) {
       throw new ValidationError('cursor: malformed', 'Omit cursor to start over.');
     }
-    const rows = await readWithRetry(this.deps, (db) =>
+    const rows = await readWithRetry(this.app, (db) =>
       searchCustomersByFragment(db, {
         fragment: query,
         limit: args.limit + 1,
@@ -60,11 +60,11 @@ export class CustomersService {
 
   async get(ref: { id?: string; email?: string }): Promise<CustomerWithStats> {
     const key = ref.id ? `customer:id:${ref.id}` : `customer:email:${(ref.email ?? '').toLowerCase()}`;
-    return this.deps.cache.getOrLoad(
+    return this.app.cache.getOrLoad(
       key,
       (c: CustomerWithStats) => [cacheTags.customer(c.id)],
       async () => {
-        const customer = await readWithRetry(this.deps, (db) => findCustomerWithStats(db, ref.id ? { id: ref.id } : { email: ref.email ?? '' }));
+        const customer = await readWithRetry(this.app, (db) => findCustomerWithStats(db, ref.id ? { id: ref.id } : { email: ref.email ?? '' }));
         if (!customer) throw await this.notFound(ref);
         return customer;
       },
@@ -75,7 +75,7 @@ export class CustomersService {
     if (ref.id) {
       return new NotFoundError(`No customer with id ${ref.id}.`, 'Find the customer with search_customers (by name or email) and use the id it returns.');
     }
-    const similar = await readWithRetry(this.deps, (db) => similarEmails(db, ref.email ?? '', 3));
+    const similar = await readWithRetry(this.app, (db) => similarEmails(db, ref.email ?? '', 3));
     return new NotFoundError(
       `No customer with email ${ref.email}.`,
       similar.length > 0

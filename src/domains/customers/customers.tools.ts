@@ -44,8 +44,8 @@ export const searchCustomersTool = defineTool({
   output: searchOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { deps }) => {
-    const result = await new CustomersService(deps).search({ query: args.query, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) });
+  handler: async (args, { app }) => {
+    const result = await new CustomersService(app).search({ query: args.query, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) });
     const customers = result.customers.map(summarize);
     const lines = customers.map((c) => `${c.id}  ${c.name} <${c.email}>  ${c.tier}/${c.status}`);
     const head = customers.length === 0 ? `No customers match "${args.query}".` : `${customers.length} customer(s)${result.hasMore ? ' (more available: pass next_cursor)' : ''}:`;
@@ -81,8 +81,8 @@ export const getCustomerTool = defineTool({
   output: getOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { deps }) => {
-    const c: CustomerWithStats = await new CustomersService(deps).get(args.id ? { id: args.id } : { email: args.email ?? '' });
+  handler: async (args, { app }) => {
+    const c: CustomerWithStats = await new CustomersService(app).get(args.id ? { id: args.id } : { email: args.email ?? '' });
     const ltv = c.lifetime_value.map((m) => formatMoney(m.cents, m.currency)).join(', ') || 'none';
     return {
       structured: {

@@ -1,6 +1,6 @@
 import { checkWindow, cursorScope, decodeTimeKey } from '../../db/keyset.js';
 import { readWithRetry } from '../../db/retry.js';
-import type { AppDeps } from '../../deps.js';
+import type { App } from '../../app.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { encodeCursor, takePage } from '../../lib/pagination.js';
 import { truncate } from '../../lib/text.js';
@@ -64,7 +64,7 @@ function toEntry(r: HistoryRow): HistoryEntry {
 }
 
 export class HistoryService {
-  constructor(private readonly deps: Pick<AppDeps, 'db' | 'metrics'>) {}
+  constructor(private readonly app: Pick<App, 'db' | 'metrics'>) {}
 
   /** One customer's orders, refunds and interactions, newest first, one page at a time. */
   async timeline(req: HistoryRequest): Promise<HistoryPage> {
@@ -77,7 +77,7 @@ export class HistoryService {
       if (!isKind(kind) || id === undefined) throw new ValidationError('cursor: malformed', 'Omit cursor to start over.');
       after = { ts, kind, id };
     }
-    const rows = await readWithRetry(this.deps, (db) =>
+    const rows = await readWithRetry(this.app, (db) =>
       fetchHistory(db, {
         customerId: req.customerId,
         kinds,
@@ -89,7 +89,7 @@ export class HistoryService {
       }),
     );
     // An empty timeline is ambiguous: say so when the customer itself does not exist.
-    if (rows.length === 0 && !(await readWithRetry(this.deps, (db) => customerExists(db, req.customerId)))) {
+    if (rows.length === 0 && !(await readWithRetry(this.app, (db) => customerExists(db, req.customerId)))) {
       throw new NotFoundError(
         `No customer with id ${req.customerId}.`,
         'Find the customer with search_customers (by name or email) and use the id it returns.',

@@ -104,8 +104,8 @@ export const getCustomerHistoryTool = defineTool({
   }),
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { deps }) => {
-    const page = await new HistoryService(deps).timeline(
+  handler: async (args, { app }) => {
+    const page = await new HistoryService(app).timeline(
       dropNulls({ customerId: args.customer_id, kinds: args.kinds, since: args.since, until: args.until, limit: args.limit, cursor: args.cursor }),
     );
     const fence = untrustedFence();

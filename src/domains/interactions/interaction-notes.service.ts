@@ -1,6 +1,6 @@
-import { runWrite, type WriteOptions } from '../../db/transaction.js';
+import { runWrite, type WriteOptions, type WriteRequest } from '../../db/transaction.js';
 import type { InteractionsTable } from '../../db/schema.js';
-import type { AppDeps } from '../../deps.js';
+import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -17,12 +17,13 @@ const TOOL = 'add_interaction_note';
  */
 export class InteractionNotesService {
   constructor(
-    private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'principal'>,
+    private readonly app: Pick<App, 'db' | 'cache'>,
+    private readonly req: WriteRequest,
     private readonly options: WriteOptions = {},
   ) {}
 
-  async add(args: { customerId: string; orderId?: string; body: string; channel: NoteChannel }, meta: { requestId: string }): Promise<AddedInteraction> {
-    return runWrite(this.deps, { ...this.options, tool: TOOL, requestId: meta.requestId }, async (w) => {
+  async add(args: { customerId: string; orderId?: string; body: string; channel: NoteChannel }): Promise<AddedInteraction> {
+    return runWrite(this.app, this.req, { ...this.options, tool: TOOL }, async (w) => {
       if (!(await customerExists(w.trx, args.customerId))) {
         throw new NotFoundError(`No customer with id ${args.customerId}.`, 'Find the customer with search_customers and use the id it returns.');
       }
@@ -44,7 +45,7 @@ export class InteractionNotesService {
         channel: args.channel,
         direction: args.channel === 'note' ? 'internal' : 'outbound',
         body: args.body,
-        agent: this.deps.principal.id,
+        agent: this.req.principal.id,
       });
       await w.reached('effect');
       await w.audit({

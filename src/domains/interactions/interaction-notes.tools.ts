@@ -42,10 +42,9 @@ export const addInteractionNoteTool = defineTool({
   output: addNoteOutput,
   access: 'write',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
-  handler: async (args, { deps, requestId }) => {
-    const row = await new InteractionNotesService(deps).add(
+  handler: async (args, ctx) => {
+    const row = await new InteractionNotesService(ctx.app, ctx).add(
       { customerId: args.customer_id, ...(args.order_id ? { orderId: args.order_id } : {}), body: args.body, channel: args.channel },
-      { requestId },
     );
     return {
       structured: {
@@ -54,7 +53,7 @@ export const addInteractionNoteTool = defineTool({
         ...(row.order_id ? { order_id: row.order_id } : {}),
         channel: row.channel,
         direction: row.direction === 'internal' ? ('internal' as const) : ('outbound' as const),
-        agent: row.agent ?? deps.principal.id,
+        agent: row.agent ?? ctx.principal.id,
         created_at: toIso(row.created_at),
       },
       text: `Added ${row.channel === 'note' ? 'internal note' : `${row.channel} contact record`} ${row.id} for ${row.customer_id}${row.order_id ? ` (order ${row.order_id})` : ''}.`,

@@ -1,6 +1,6 @@
 import { cursorScope } from '../../db/keyset.js';
 import { readWithRetry } from '../../db/retry.js';
-import type { AppDeps } from '../../deps.js';
+import type { App } from '../../app.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, takePage } from '../../lib/pagination.js';
 import { findProductsBySkus, searchProductsByName } from './inventory.repo.js';
@@ -16,7 +16,7 @@ export interface InventoryResult {
 }
 
 export class InventoryService {
-  constructor(private readonly deps: Pick<AppDeps, 'db' | 'metrics'>) {}
+  constructor(private readonly app: Pick<App, 'db' | 'metrics'>) {}
 
   /** Stock by exact SKUs, or by a name fragment (paged): exactly one of the two. */
   async check(args: { skus?: readonly string[]; name?: string; limit: number; cursor?: string }): Promise<InventoryResult> {
@@ -30,7 +30,7 @@ export class InventoryService {
     if (cursor) throw new ValidationError('cursor: only name searches are paged', 'Omit cursor: a SKU lookup returns every requested SKU at once.');
     // SKUs are stored upper-case; accept any case and repeated entries.
     const skus = [...new Set(requested.map((s) => s.trim().toUpperCase()))];
-    const products = await readWithRetry(this.deps, (db) => findProductsBySkus(db, skus));
+    const products = await readWithRetry(this.app, (db) => findProductsBySkus(db, skus));
     const found = new Set(products.map((p) => p.sku));
     const notFound = skus.filter((s) => !found.has(s));
     if (products.length === 0) {
@@ -49,7 +49,7 @@ export class InventoryService {
     if (after && (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'string')) {
       throw new ValidationError('cursor: malformed', 'Omit cursor to start over.');
     }
-    const rows = await readWithRetry(this.deps, (db) =>
+    const rows = await readWithRetry(this.app, (db) =>
       searchProductsByName(db, { fragment, limit: limit + 1, ...(after ? { after: { name: after[0] as string, sku: after[1] as string } } : {}) }),
     );
     const page = takePage(rows, limit);

@@ -55,8 +55,8 @@ export const checkInventoryTool = defineTool({
   output: checkInventoryOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { deps }) => {
-    const r = await new InventoryService(deps).check(args);
+  handler: async (args, { app }) => {
+    const r = await new InventoryService(app).check(args);
     const lines = r.products.map((p) => `${p.sku}  ${p.name}  stock ${p.stock_on_hand}  ${formatMoney(p.price_cents, p.currency)}`);
     if (r.notFound.length > 0) lines.push(`Not found: ${r.notFound.join(', ')}`);
     const head = r.products.length === 0 ? `No products match "${args.name ?? ''}".` : `${r.products.length} product(s)${r.hasMore ? ' (more available: pass next_cursor)' : ''}:`;

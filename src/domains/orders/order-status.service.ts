@@ -1,6 +1,6 @@
-import { runWrite, type WriteOptions } from '../../db/transaction.js';
+import { runWrite, type WriteOptions, type WriteRequest } from '../../db/transaction.js';
 import type { OrderStatus } from '../../db/schema.js';
-import type { AppDeps } from '../../deps.js';
+import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { InvalidStateError, NotFoundError } from '../../lib/errors.js';
 import { lockOrderStatus, transitionOrderStatus } from './order-status.repo.js';
@@ -22,12 +22,13 @@ const TOOL = 'update_order_status';
 /** Order status changes along the lifecycle in order-transitions.ts; repeating the current status is a no-op. */
 export class OrderStatusService {
   constructor(
-    private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'principal'>,
+    private readonly app: Pick<App, 'db' | 'cache'>,
+    private readonly req: WriteRequest,
     private readonly options: WriteOptions = {},
   ) {}
 
-  async change(args: { orderId: string; status: OrderStatus }, meta: { requestId: string }): Promise<OrderStatusResult> {
-    return runWrite(this.deps, { ...this.options, tool: TOOL, requestId: meta.requestId }, async (w) => {
+  async change(args: { orderId: string; status: OrderStatus }): Promise<OrderStatusResult> {
+    return runWrite(this.app, this.req, { ...this.options, tool: TOOL }, async (w) => {
       const current = await lockOrderStatus(w.trx, args.orderId);
       if (!current) {
         throw new NotFoundError(`No order with id ${args.orderId}.`, 'Find the order with list_orders or get_customer_history and use the id it returns.');

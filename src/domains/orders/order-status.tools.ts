@@ -35,8 +35,8 @@ export const updateOrderStatusTool = defineTool({
   output: updateOrderStatusOutput,
   access: 'write',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
-  handler: async (args, { deps, requestId }) => {
-    const r = await new OrderStatusService(deps).change({ orderId: args.order_id, status: args.status }, { requestId });
+  handler: async (args, ctx) => {
+    const r = await new OrderStatusService(ctx.app, ctx).change({ orderId: args.order_id, status: args.status });
     const next = r.allowedNext.length > 0 ? r.allowedNext.join(', ') : 'none (final)';
     return {
       structured: {

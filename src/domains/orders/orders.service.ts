@@ -1,7 +1,7 @@
 import { checkWindow, cursorScope, decodeTimeKey } from '../../db/keyset.js';
 import { readWithRetry } from '../../db/retry.js';
 import type { OrderStatus } from '../../db/schema.js';
-import type { AppDeps } from '../../deps.js';
+import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { encodeCursor, takePage } from '../../lib/pagination.js';
@@ -41,15 +41,15 @@ export interface ListOrdersArgs extends OrderListFilters {
 }
 
 export class OrdersService {
-  constructor(private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'metrics'>) {}
+  constructor(private readonly app: Pick<App, 'db' | 'cache' | 'metrics'>) {}
 
   /** One order with items, refunds and customer; cached until a write touches the order or its customer. */
   async get(orderId: string): Promise<OrderDetail> {
-    return this.deps.cache.getOrLoad(
+    return this.app.cache.getOrLoad(
       `order:id:${orderId}`,
       (o: OrderDetail) => [cacheTags.order(o.id), cacheTags.customer(o.customer.id)],
       async () => {
-        const row = await readWithRetry(this.deps, (db) => findOrderDetail(db, orderId));
+        const row = await readWithRetry(this.app, (db) => findOrderDetail(db, orderId));
         if (!row) {
           throw new NotFoundError(
             `No order with id ${orderId}.`,
@@ -74,11 +74,11 @@ export class OrdersService {
     const normalized: OrderListFilters = { ...filters, ...(filters.statuses ? { statuses: [...new Set(filters.statuses)].sort() } : {}) };
     const scope = cursorScope('list_orders', { ...normalized, sort });
     const after = cursor ? decodeTimeKey(scope, cursor, 2) : undefined;
-    const rows = await readWithRetry(this.deps, (db) =>
+    const rows = await readWithRetry(this.app, (db) =>
       listOrders(db, { filters: normalized, sort, limit: limit + 1, ...(after ? { after: { ts: after[0], id: after[1] as string } } : {}) }),
     );
     // An empty page is ambiguous: say so when the customer itself does not exist.
-    if (rows.length === 0 && filters.customerId !== undefined && !(await readWithRetry(this.deps, (db) => customerExists(db, filters.customerId as string)))) {
+    if (rows.length === 0 && filters.customerId !== undefined && !(await readWithRetry(this.app, (db) => customerExists(db, filters.customerId as string)))) {
       throw new NotFoundError(
         `No customer with id ${filters.customerId}.`,
         'Find the customer with search_customers (by name or email) and use the id it returns.',

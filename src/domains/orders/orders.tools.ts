@@ -95,8 +95,8 @@ export const getOrderTool = defineTool({
   output: getOrderOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { deps }) => {
-    const order = await new OrdersService(deps).get(args.order_id);
+  handler: async (args, { app }) => {
+    const order = await new OrdersService(app).get(args.order_id);
     return { structured: shapeOrder(order), text: renderOrder(order) };
   },
 });
@@ -156,8 +156,8 @@ export const listOrdersTool = defineTool({
   output: z.object({ orders: z.array(orderSummary).describe('Matching orders in the requested order.'), ...pageInfo }),
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { deps }) => {
-    const page = await new OrdersService(deps).list(toListArgs(args));
+  handler: async (args, { app }) => {
+    const page = await new OrdersService(app).list(toListArgs(args));
     const orders = page.orders.map(summarize);
     const head = orders.length === 0 ? 'No orders match.' : `${orders.length} order(s)${page.hasMore ? ' (more available: pass next_cursor)' : ''}:`;
     const lines = page.orders.map((o) => `${o.id}  ${o.customer_id}  ${o.status}  ${formatMoney(o.total_cents, o.currency)}  ${toIso(o.created_at)}`);

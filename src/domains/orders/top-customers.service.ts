@@ -1,5 +1,5 @@
 import { withDbRetry } from '../../db/retry.js';
-import type { AppDeps } from '../../deps.js';
+import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { topCustomers } from './top-customers.repo.js';
 
@@ -15,7 +15,7 @@ export interface TopCustomersResult {
 const DAY_MS = 86_400_000;
 
 export class TopCustomersService {
-  constructor(private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'metrics' | 'clock'>) {}
+  constructor(private readonly app: Pick<App, 'db' | 'cache' | 'metrics' | 'clock'>) {}
 
   /**
    * The ranking is an aggregate over many orders, so it is served from the cache on repeat.
@@ -24,14 +24,14 @@ export class TopCustomersService {
    */
   async top(args: { days: number; currency: string; limit: number }): Promise<TopCustomersResult> {
     const currency = args.currency.toUpperCase();
-    return this.deps.cache.getOrLoad(
+    return this.app.cache.getOrLoad(
       `top_customers:${args.days}:${currency}:${args.limit}`,
       (r: TopCustomersResult) => [cacheTags.topCustomers, ...r.customers.map((c) => cacheTags.customer(c.customer_id))],
       async () => {
-        const computedAt = this.deps.clock();
+        const computedAt = this.app.clock();
         const since = new Date(computedAt.getTime() - args.days * DAY_MS);
-        const customers = await withDbRetry(() => topCustomers(this.deps.db, { since, currency, limit: args.limit }), {
-          onRetry: () => this.deps.metrics.retried(),
+        const customers = await withDbRetry(() => topCustomers(this.app.db, { since, currency, limit: args.limit }), {
+          onRetry: () => this.app.metrics.retried(),
         });
         return { since, computedAt, currency, customers };
       },

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { Principal } from '../../deps.js';
+import type { Principal } from '../../request.js';
 import { PolicyError } from '../../lib/errors.js';
 import { formatMoney } from '../../lib/money.js';
 

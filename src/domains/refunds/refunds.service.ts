@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { withDbRetry } from '../../db/retry.js';
 import type { DB, RefundReason } from '../../db/schema.js';
-import { runWrite, type WriteOptions } from '../../db/transaction.js';
-import type { AppDeps } from '../../deps.js';
+import { runWrite, type WriteOptions, type WriteRequest } from '../../db/transaction.js';
+import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { ExpiredError, InvalidStateError, NotFoundError, PolicyError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -67,12 +67,14 @@ const CONFIRM_TOOL = 'confirm_refund';
  */
 export class RefundsService {
   constructor(
-    private readonly deps: Pick<AppDeps, 'db' | 'cache' | 'principal' | 'config' | 'clock' | 'metrics'>,
+    private readonly app: Pick<App, 'db' | 'cache' | 'config' | 'clock' | 'metrics'>,
+    private readonly req: WriteRequest,
     private readonly options: WriteOptions = {},
   ) {}
 
   async prepare(args: { orderId: string; amount: number | 'full'; reason: RefundReason; note?: string }): Promise<RefundPreview> {
-    const { db, principal, config, clock } = this.deps;
+    const { db, config, clock } = this.app;
+    const { principal } = this.req;
     const order = await this.read(() => findOrderForRefund(db, args.orderId));
     if (!order) throw orderNotFound(args.orderId);
     assertRefundableStatus(order);
@@ -118,10 +120,11 @@ export class RefundsService {
     };
   }
 
-  async confirm(intentId: string, meta: { requestId: string; signal?: AbortSignal }): Promise<{ receipt: RefundReceipt; replayed: boolean }> {
-    const outcome = await withDbRetry(() => this.confirmOnce(intentId, meta.requestId), {
-      onRetry: () => this.deps.metrics.retried(),
-      ...(meta.signal ? { signal: meta.signal } : {}),
+  async confirm(intentId: string): Promise<{ receipt: RefundReceipt; replayed: boolean }> {
+    const { signal } = this.req;
+    const outcome = await withDbRetry(() => this.confirmOnce(intentId), {
+      onRetry: () => this.app.metrics.retried(),
+      ...(signal ? { signal } : {}),
     });
     if (outcome.kind === 'refused') {
       const e = outcome.failure.error;
@@ -130,9 +133,10 @@ export class RefundsService {
     return { receipt: outcome.receipt, replayed: outcome.replayed };
   }
 
-  private confirmOnce(intentId: string, requestId: string): Promise<ConfirmOutcome> {
-    const { principal, config, clock } = this.deps;
-    return runWrite(this.deps, { ...this.options, tool: CONFIRM_TOOL, requestId }, async (w) => {
+  private confirmOnce(intentId: string): Promise<ConfirmOutcome> {
+    const { config, clock } = this.app;
+    const { principal } = this.req;
+    return runWrite(this.app, this.req, { ...this.options, tool: CONFIRM_TOOL }, async (w) => {
       const intent = await lockRefundIntent(w.trx, intentId);
       if (!intent) {
         throw new NotFoundError(`No refund intent with id ${intentId}.`, 'Prepare the refund with prepare_refund and confirm the intent_id it returns.');
@@ -209,7 +213,7 @@ export class RefundsService {
   }
 
   private read<T>(op: () => Promise<T>): Promise<T> {
-    return withDbRetry(op, { onRetry: () => this.deps.metrics.retried() });
+    return withDbRetry(op, { onRetry: () => this.app.metrics.retried() });
   }
 }
 

@@ -45,8 +45,8 @@ export const prepareRefundTool = defineTool({
   output: prepareRefundOutput,
   access: 'write',
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
-  handler: async (args, { deps }) => {
-    const p = await new RefundsService(deps).prepare({ orderId: args.order_id, amount: args.amount_cents, reason: args.reason, ...(args.note ? { note: args.note } : {}) });
+  handler: async (args, ctx) => {
+    const p = await new RefundsService(ctx.app, ctx).prepare({ orderId: args.order_id, amount: args.amount_cents, reason: args.reason, ...(args.note ? { note: args.note } : {}) });
     return {
       structured: {
         intent_id: p.intentId,
@@ -99,8 +99,8 @@ export const confirmRefundTool = defineTool({
   output: confirmRefundOutput,
   access: 'write',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
-  handler: async (args, { deps, requestId, signal }) => {
-    const { receipt: r, replayed } = await new RefundsService(deps).confirm(args.intent_id, { requestId, signal });
+  handler: async (args, ctx) => {
+    const { receipt: r, replayed } = await new RefundsService(ctx.app, ctx).confirm(args.intent_id);
     return {
       structured: { ...r, replayed },
       text:
