@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A private Docker engine for one CI run (or a local session) on a machine without a running one.
-#   eval "$(scripts/docker-engine.sh start)"   start dockerd, print `export DOCKER_HOST=...`
+#   eval "$(scripts/docker-engine.sh start)"   start dockerd, print the exports that reach it
 #   scripts/docker-engine.sh stop              remove its containers, stop it, remove its bridge
 #   scripts/docker-engine.sh status            exit 0 when it is running
 # Runs as root. Its socket and state live under /run/supportdesk-docker; images persist in
@@ -46,6 +46,9 @@ start() {
     log "dockerd $(engine version --format '{{.Server.Version}}') started (pid $(running_pid), log $LOGFILE)"
   fi
   echo "export DOCKER_HOST=unix://$SOCKET"
+  # Where published ports are. testcontainers would otherwise take the bridge's gateway when it
+  # finds /.dockerenv (as in a sandbox that is itself a container), and find nothing listening there.
+  echo 'export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1'
 }
 
 stop() {
