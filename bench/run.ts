@@ -2,11 +2,12 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createLogger } from '../src/observability/logger.js';
-import { type BenchSize, prepareBenchDatabase } from './database.js';
+import { BENCH_CUSTOMERS, type BenchSize, openBenchServer, prepareBenchDatabase } from './database.js';
 import { Cleanup, Phases, say } from './lifecycle.js';
 import { startPeer } from './peer.js';
 import { type BenchResults, checkTargets, renderMarkdown, type WorkloadResult, writeResults } from './report.js';
 import { sampleArgumentPools } from './samples.js';
+import { measureSearchScaling } from './search-scaling.js';
 import { REFUNDABLE_STATUSES } from './sql-floor.js';
 import type { StdioTarget } from './stdio-target.js';
 import { measureColdStart, measureProtocolFloor, measureWorkload, type SuiteOptions } from './suite.js';
@@ -20,7 +21,9 @@ import { buildWorkloads, type Workload } from './workloads.js';
  * workload (default 60 s), so a run takes at most about 7 × that plus seeding.
  */
 
-const USAGE = 'usage: npm run bench -- [--size small|large] [--calls N] [--tp-calls N] [--repeats N] [--warmup N] [--budget-s S] [--workloads W1,W2,...] [--server-node-options "--max-old-space-size=96"]';
+const USAGE =
+  'usage: npm run bench -- [--size small|large] [--calls N] [--tp-calls N] [--repeats N] [--warmup N] [--budget-s S] [--workloads W1,W2,...] ' +
+  '[--server-node-options "--max-old-space-size=96"] [--search-scaling on|off]';
 
 function parseOptions(argv: string[]) {
   const { values } = parseArgs({
@@ -34,6 +37,8 @@ function parseOptions(argv: string[]) {
       'budget-s': { type: 'string', default: '60' },
       workloads: { type: 'string', default: 'W1,W2,W3,W4,W5,W6,W7,W8' },
       'server-node-options': { type: 'string', default: '' },
+      // Search at 1M and 5M customers (seeds a 5M customers-only database once): large runs only, by default.
+      'search-scaling': { type: 'string', default: 'auto' },
     },
   });
   const int = (name: string, v: string, min: number, max: number) => {
@@ -42,6 +47,8 @@ function parseOptions(argv: string[]) {
     return n;
   };
   if (values.size !== 'small' && values.size !== 'large') throw new Error(`--size: expected small or large, got "${values.size}"\n${USAGE}`);
+  const scaling = values['search-scaling'];
+  if (!['on', 'off', 'auto'].includes(scaling)) throw new Error(`--search-scaling: expected on, off or auto, got "${scaling}"\n${USAGE}`);
   const suite: SuiteOptions = {
     calls: int('calls', values.calls, 1, 1_000_000),
     throughputCalls: int('tp-calls', values['tp-calls'], 1, 1_000_000),
@@ -51,7 +58,7 @@ function parseOptions(argv: string[]) {
     // With large seeding for about two minutes, 60 s per workload keeps a large run near 10 minutes on two cores.
     workloadBudgetMs: int('budget-s', values['budget-s'], 5, 3600) * 1000,
   };
-  return { size: values.size as BenchSize, serverNodeOptions: values['server-node-options'], workloads: new Set(values.workloads.split(',').map((s) => s.trim().toUpperCase())), suite };
+  return { size: values.size as BenchSize, searchScaling: scaling === 'on' || (scaling === 'auto' && values.size === 'large'), serverNodeOptions: values['server-node-options'], workloads: new Set(values.workloads.split(',').map((s) => s.trim().toUpperCase())), suite };
 }
 
 /** Operations one target may run in a workload: the argument pools are sampled to cover them. */
@@ -108,10 +115,15 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg();
   const notes: string[] = [];
   try {
-    const db = await phases.run(`database (${opts.size})`, () => prepareBenchDatabase(opts.size, createLogger('warn'), say));
-    cleanup.add(() => db.close());
+    const benchServer = await openBenchServer(createLogger('warn'), say);
+    cleanup.add(() => benchServer.close());
+    const db = await phases.run(`database (${opts.size})`, () => prepareBenchDatabase(benchServer, opts.size, createLogger('warn'), say));
     say(db.note);
     notes.push(db.reused ? `Bench database reused, not re-seeded (earlier runs' W6 writes included): ${db.note}` : `Bench database ${db.note}`);
+    const scalingDb = opts.searchScaling
+      ? await phases.run('database (customers-5m)', () => prepareBenchDatabase(benchServer, 'customers-5m', createLogger('warn'), say))
+      : undefined;
+    if (scalingDb) notes.push(`Search scaling database ${scalingDb.note}`);
 
     const floorClient = new pg.Client({ connectionString: db.url, application_name: 'supportdesk-bench-floor' });
     await floorClient.connect();
@@ -137,11 +149,27 @@ async function main(): Promise<void> {
     const protocolFloor = await phases.run('protocol floor', () => measureProtocolFloor(noop, opts.suite));
     const results = await measureWorkloads(workloads, { server, peer, floorClient }, opts.suite, phases, notes);
     const rss = { server: await peakRssMiB(server), noop: await peakRssMiB(noop), peer: await peakRssMiB(peer) };
+    const searchScaling = scalingDb
+      ? await phases.run('search scaling (W2 at 1M and 5M customers)', () =>
+          measureSearchScaling(
+            [
+              { url: db.url, name: db.name, customers: BENCH_CUSTOMERS[opts.size] },
+              { url: scalingDb.url, name: scalingDb.name, customers: BENCH_CUSTOMERS['customers-5m'] },
+            ],
+            pools.fragments,
+            { calls: opts.suite.calls, repeats: opts.suite.repeats, warmup: opts.suite.warmup, budgetMs: opts.suite.workloadBudgetMs },
+          ),
+        )
+      : undefined;
 
     notes.push('Server: the built dist/src/main.js with DATABASE_URL, SUPPORTDESK_ROLE=supervisor, SUPPORTDESK_LOG_LEVEL=warn, default pool and cache settings' + (opts.serverNodeOptions ? `, NODE_OPTIONS="${opts.serverNodeOptions}".` : '.'));
     notes.push(
       'Peer: @modelcontextprotocol/server-postgres 0.6.2 (MCP SDK 1.0.1), `query` tool; one statement per operation returning the same data ' +
         '(values inlined as escaped literals), run by the peer inside BEGIN READ ONLY. It cannot write: no W6.',
+    );
+    notes.push(
+      'W2: our server ranks matches (exact email/phone, name, name prefix, word prefix, fragment, email fragment) from its search indexes; ' +
+        'the peer runs the naive statement a model writes through a SQL tool (name ILIKE or email ILIKE, ORDER BY name, LIMIT 21), which no index serves.',
     );
     notes.push('W5 sends the same arguments every time: after the first call our server answers from its cache (TTL 30 s); the floor and the peer run the aggregate each time.');
     if (Math.max(loadAtStart[0] ?? 0, os.loadavg()[0] ?? 0) > os.cpus().length / 2) {
@@ -151,12 +179,13 @@ async function main(): Promise<void> {
       startedAt,
       size: opts.size,
       options: { ...opts.suite, workloadBudgetS: opts.suite.workloadBudgetMs / 1000 },
-      environment: environment(postgres, `${db.name} via ${db.source}`, loadAtStart),
+      environment: environment(postgres, `${db.name} via ${benchServer.source}`, loadAtStart),
       phases: phases.timings,
       coldStart,
       peakRssMiB: rss,
       protocolFloor,
       workloads: results,
+      ...(searchScaling ? { searchScaling } : {}),
       notes,
     };
     const checks = checkTargets(report);

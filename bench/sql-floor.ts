@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { DB } from '../src/db/schema.js';
+import { emailFragmentQuery, type PlanRow, rankedMatchesQuery, searchPlanFromRow, searchPlanQuery } from '../src/domains/customers/customer-search.repo.js';
+import { queryShape } from '../src/domains/customers/customer-search.rules.js';
 import { customerWithStatsQuery } from '../src/domains/customers/customers.repo.js';
 import { productsBySkusQuery } from '../src/domains/inventory/inventory.repo.js';
 import { listOrdersQuery } from '../src/domains/orders/orders.repo.js';
@@ -14,8 +16,6 @@ import { newId } from '../src/lib/ids.js';
  */
 
 type Client = pg.ClientBase;
-
-const CUSTOMER_COLUMNS = `"id", "name", "email", "phone", "tier", "status", "created_at", "updated_at", "version"`;
 
 /** Compiles repo queries to their SQL text; never connects. */
 const compiler = new Kysely<DB>({
@@ -42,11 +42,6 @@ export async function floorCheckInventory(client: Client, skus: readonly string[
   const q = productsBySkus(skus);
   await client.query(q.sql, [...q.parameters]);
 }
-
-/** customers.repo searchCustomersByFragment (first page) */
-export const SEARCH_CUSTOMERS_SQL =
-  `select ${CUSTOMER_COLUMNS}, lower(name) as "sort_name" from "customers" ` +
-  `where (lower(name) like $1 ESCAPE '\\' or lower(email) like $2 ESCAPE '\\') order by lower(name), "id" limit $3`;
 
 /** orders.repo orderDetailQuery ($1 = ORDER_ITEMS_MAX, $2 = ORDER_REFUNDS_MAX, $3 = order id) */
 export const ORDER_DETAIL_SQL = `select "o"."id", "o"."customer_id", "o"."status", "o"."currency", "o"."total_cents", "o"."refunded_cents",
@@ -108,18 +103,28 @@ export const historyParams = (customerId: string, limit: number) => {
   return [HISTORY_BODY_CHARS, customerId, fetch, customerId, fetch, customerId, fetch, fetch];
 };
 
-const likePattern = (fragment: string) => `%${fragment.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** get_customer {email}: the customer row with its order stats, one statement as the service runs it. */
 export async function floorGetCustomerByEmail(client: Client, email: string): Promise<void> {
   const { rows } = await client.query<{ id: string }>(CUSTOMER_WITH_STATS_BY_EMAIL_SQL, [email.toLowerCase()]);
   if (!rows[0]) throw new Error(`floor: no customer with email ${email}`);
 }
 
-/** search_customers {query: fragment} with the default limit 20 (fetches 21 to know has_more). */
-export async function floorSearchCustomers(client: Client, fragment: string, limit = 20): Promise<void> {
-  const pattern = likePattern(fragment);
-  await client.query(SEARCH_CUSTOMERS_SQL, [pattern, pattern, limit + 1]);
+/**
+ * search_customers {query} with the default limit 20, first page: the statements the service runs
+ * (customer-search.repo), compiled from the repo and sent in the same order.
+ */
+export async function floorSearchCustomers(client: Client, query: string, limit = 20): Promise<void> {
+  const shape = queryShape(query);
+  const planQuery = searchPlanQuery(query, shape).compile(compiler);
+  const row = (await client.query<PlanRow>(planQuery.sql, [...planQuery.parameters])).rows[0];
+  if (!row) throw new Error('floor: the search plan returned no row');
+  const args = { plan: searchPlanFromRow(row), names: shape.nameFragment, after: undefined, fetch: limit + 1 };
+  const ranked = rankedMatchesQuery(compiler, args)?.compile();
+  const found = ranked ? (await client.query(ranked.sql, [...ranked.parameters])).rowCount ?? 0 : 0;
+  if (found < args.fetch && shape.emailFragment) {
+    const emails = emailFragmentQuery(compiler, { ...args, fetch: args.fetch - found }).compile();
+    await client.query(emails.sql, [...emails.parameters]);
+  }
 }
 
 export async function floorGetOrder(client: Client, orderId: string): Promise<void> {

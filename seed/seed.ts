@@ -61,7 +61,7 @@ export const DEMO_ORDERS = {
 } as const;
 
 /** Every table seeding replaces; CASCADE also empties tables that reference them. */
-const DOMAIN_TABLES = ['customers', 'products', 'orders', 'order_items', 'refund_intents', 'refunds', 'interactions', 'audit_log'];
+export const DOMAIN_TABLES = ['customers', 'products', 'orders', 'order_items', 'refund_intents', 'refunds', 'interactions', 'audit_log'];
 /** The tables seeding fills. */
 const SEEDED_TABLES = ['customers', 'products', 'orders', 'order_items', 'refunds', 'interactions'];
 
@@ -73,8 +73,14 @@ const SEEDED_TABLES = ['customers', 'products', 'orders', 'order_items', 'refund
  * commits (seconds for demo and small, a couple of minutes for large).
  */
 export async function seedDatabase(pool: pg.Pool, size: SeedSize, log?: SeedLog): Promise<SeedResult> {
+  const result: SeedResult = { size, ...(await seedVolume(pool, SEED_VOLUMES[size], log)) };
+  log?.info(result, 'seed finished');
+  return result;
+}
+
+/** seedDatabase with volumes of the caller's own (the benchmark's customers-only database). */
+export async function seedVolume(pool: pg.Pool, volume: Volume, log?: SeedLog): Promise<Omit<SeedResult, 'size'>> {
   const started = performance.now();
-  const volume = SEED_VOLUMES[size];
   const client = await pool.connect();
   let connectionBroken = false;
   try {
@@ -82,9 +88,7 @@ export async function seedDatabase(pool: pg.Pool, size: SeedSize, log?: SeedLog)
     try {
       const counts = await loadAll(client, volume, log);
       await client.query('COMMIT');
-      const result: SeedResult = { size, ...counts, ms: Math.round(performance.now() - started) };
-      log?.info(result, 'seed finished');
-      return result;
+      return { ...counts, ms: Math.round(performance.now() - started) };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
         connectionBroken = true;

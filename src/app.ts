@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Config } from './config.js';
@@ -20,4 +21,6 @@ export interface App {
   readonly config: Config;
   readonly clock: () => Date;
   readonly inflight: InFlight;
+  /** Present only while tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT set). */
+  readonly tracer?: Tracer | undefined;
 }

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_BINARIES_DIR } from './db/embedded/binaries.js';
 
 /** The only module that reads process.env and argv. Everything else receives a frozen Config. */
 
@@ -29,6 +30,7 @@ const envSchema = z.object({
   SUPPORTDESK_CONNECT_TIMEOUT_MS: intIn(100, 120_000).default(5_000),
   SUPPORTDESK_STATEMENT_TIMEOUT_MS: intIn(100, 600_000).default(15_000),
   SUPPORTDESK_DATA_DIR: z.string().min(1).optional(),
+  SUPPORTDESK_BINARIES_DIR: z.string().min(1).default(DEFAULT_BINARIES_DIR),
   SUPPORTDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPPORTDESK_PRINCIPAL: z.string().trim().min(1).max(100).default('local-agent'),
   SUPPORTDESK_ROLE: z.enum(ROLES).default('agent'),
@@ -41,16 +43,28 @@ const envSchema = z.object({
   SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS: intIn(0, 1_000_000_000).default(200_000),
   SUPPORTDESK_REFUND_INTENT_TTL_S: intIn(10, 86_400).default(900),
   SUPPORTDESK_SHUTDOWN_GRACE_MS: intIn(0, 60_000).default(5_000),
+  SUPPORTDESK_METRICS_TOKEN_FILE: z.string().trim().min(1).optional(),
+  // OpenTelemetry's own variables: the exporter reads the rest (headers, protocol details) itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SDK_DISABLED: boolish.default(false),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('supportdesk-mcp'),
 });
 
 export interface Config {
   readonly command: Command;
   readonly seedSize: SeedSize;
+  /** seed --if-empty: load data only into a database without customers (a stack's first start). */
+  readonly seedIfEmpty: boolean;
   readonly databaseUrl: string | undefined;
   readonly poolSize: number;
   readonly connectTimeoutMs: number;
   readonly statementTimeoutMs: number;
   readonly dataDir: string;
+  /** As root: where the copy of the PostgreSQL binaries the postgres user can run is kept. */
+  readonly binariesDir: string;
+  /** --yes: replace existing data without asking (seed). */
+  readonly assumeYes: boolean;
   readonly logLevel: z.infer<typeof envSchema>['SUPPORTDESK_LOG_LEVEL'];
   readonly principal: string;
   readonly role: Role;
@@ -59,6 +73,10 @@ export interface Config {
   readonly cache: { readonly maxEntries: number; readonly ttlMs: number; readonly maxBytes: number };
   readonly refunds: { readonly perRefundLimitCents: number; readonly dailyLimitCents: number; readonly intentTtlSeconds: number };
   readonly shutdownGraceMs: number;
+  /** File holding the bearer token of GET /metrics over HTTP; unset: /metrics is open. */
+  readonly metricsTokenFile: string | undefined;
+  /** Traces are exported over OTLP only when an endpoint is set (and the SDK not disabled). */
+  readonly tracing: { readonly enabled: boolean; readonly serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -79,8 +97,7 @@ const FLAG_TO_ENV: Record<string, keyof z.input<typeof envSchema>> = {
 };
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, uid: number): string {
-  // The embedded server runs as the 'postgres' user when we are root, and that user cannot
-  // enter /root: keep root's cluster in a system location it can reach.
+  // Root's cluster lives where system services keep their state (it runs as 'postgres').
   if (uid === 0) return '/var/lib/supportdesk-mcp';
   const base = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
   return path.join(base, 'supportdesk-mcp');
@@ -132,11 +149,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const config: Config = {
     command: command as Command,
     seedSize: seedSize as SeedSize,
+    seedIfEmpty: parsed?.values['if-empty'] ?? false,
     databaseUrl: e.DATABASE_URL,
     poolSize: e.SUPPORTDESK_POOL_SIZE,
     connectTimeoutMs: e.SUPPORTDESK_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: e.SUPPORTDESK_STATEMENT_TIMEOUT_MS,
     dataDir: e.SUPPORTDESK_DATA_DIR ?? defaultDataDir(env, process.getuid?.() ?? -1),
+    binariesDir: e.SUPPORTDESK_BINARIES_DIR,
+    assumeYes: parsed?.values.yes === true,
     logLevel: e.SUPPORTDESK_LOG_LEVEL,
     principal: e.SUPPORTDESK_PRINCIPAL,
     role: e.SUPPORTDESK_READ_ONLY ? 'viewer' : e.SUPPORTDESK_ROLE,
@@ -149,11 +169,17 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       intentTtlSeconds: e.SUPPORTDESK_REFUND_INTENT_TTL_S,
     },
     shutdownGraceMs: e.SUPPORTDESK_SHUTDOWN_GRACE_MS,
+    metricsTokenFile: e.SUPPORTDESK_METRICS_TOKEN_FILE,
+    tracing: {
+      enabled: Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && !e.OTEL_SDK_DISABLED,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
   };
   return Object.freeze({
     ...config,
     cache: Object.freeze(config.cache),
     refunds: Object.freeze(config.refunds),
+    tracing: Object.freeze(config.tracing),
   });
 }
 
@@ -172,6 +198,8 @@ function parseCli(argv: readonly string[]) {
       'read-only': { type: 'boolean' },
       migrate: { type: 'boolean' },
       size: { type: 'string' },
+      yes: { type: 'boolean' },
+      'if-empty': { type: 'boolean' },
     },
   });
 }

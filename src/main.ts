@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { format } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { migrateToLatest, pendingMigrations } from './db/migrate.js';
+import { runDoctor } from './cli/doctor.js';
+import { runSeed } from './cli/seed-command.js';
+import { USAGE, versionLine } from './cli/usage.js';
+import { migrateToLatest } from './db/migrate.js';
 import { createLogger, type Logger, maskPii } from './observability/logger.js';
 import { principalFromConfig } from './request.js';
 import { openRuntime, type Runtime } from './runtime.js';
@@ -13,23 +16,21 @@ for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
   console[method] = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
 }
 
-const USAGE = `usage: supportdesk-mcp [serve|migrate|seed|doctor] [options]
-  serve (default)   MCP over stdio. Without DATABASE_URL: embedded PostgreSQL with demo data.
-  migrate           apply pending migrations to DATABASE_URL (or the embedded database)
-  seed --size S     load demo|small|large data (replaces existing data)
-  doctor            check configuration and database, then exit
-options: --database-url URL --role viewer|agent|supervisor --principal NAME --read-only --migrate
-         --pool-size N --data-dir DIR --log-level LEVEL`;
-
 function fail(message: string, code = 1): never {
   process.stderr.write(`supportdesk-mcp: ${message}\n`);
   process.exit(code);
 }
 
+const say = (line: string) => void process.stderr.write(`${line}\n`);
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`${versionLine()}\n`);
     return;
   }
   let config: Config;
@@ -47,32 +48,18 @@ async function main(): Promise<void> {
       return oneShot(config, log, async (rt) => {
         const outcome = await migrateToLatest(rt.database.db);
         if (outcome.error) throw outcome.error;
-        process.stderr.write(outcome.applied.length ? `applied: ${outcome.applied.join(', ')}\n` : 'already up to date\n');
+        say(outcome.applied.length ? `applied: ${outcome.applied.join(', ')}` : 'already up to date');
       });
     case 'seed':
-      return oneShot(config, log, async (rt) => {
-        const { seedDatabase } = await import('../seed/seed.js');
-        const result = await seedDatabase(rt.database.pool, config.seedSize, log);
-        process.stderr.write(`seeded ${result.size}: ${result.customers} customers, ${result.orders} orders in ${(result.ms / 1000).toFixed(1)} s\n`);
-      }, { migrate: true });
+      return oneShot(config, log, (rt) => runSeed(config, rt, say));
     case 'doctor':
-      return oneShot(config, log, async (rt) => {
-        const { rows } = await rt.database.pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
-        const pending = await pendingMigrations(rt.database.db);
-        process.stderr.write(
-          [
-            `database: ${rt.embedded ? `embedded (${rt.embedded.dataDir})` : 'DATABASE_URL'}, PostgreSQL ${rows[0]?.version ?? '?'}`,
-            `principal: ${config.principal} (${config.role}${config.readOnly ? ', read-only' : ''})`,
-            `migrations: ${pending.length ? `pending: ${pending.join(', ')} (run: supportdesk-mcp migrate)` : 'up to date'}`,
-            'ok',
-          ].join('\n') + '\n',
-        );
-      });
+      process.exitCode = await runDoctor(config, log, say);
+      return;
   }
 }
 
-async function oneShot(config: Config, log: Logger, work: (rt: Runtime) => Promise<void>, options: { migrate?: boolean } = {}) {
-  const rt = await openRuntime(config, log, { migrate: config.command === 'migrate' ? false : options.migrate ?? false });
+async function oneShot(config: Config, log: Logger, work: (rt: Runtime) => Promise<void>) {
+  const rt = await openRuntime(config, log);
   try {
     await work(rt);
   } finally {
@@ -81,7 +68,7 @@ async function oneShot(config: Config, log: Logger, work: (rt: Runtime) => Promi
 }
 
 async function serve(config: Config, log: Logger): Promise<void> {
-  const rt = await openRuntime(config, log);
+  const rt = await openRuntime(config, log, { requireMigrated: true, demoData: true, listen: true });
   let stopping = false;
   let closeTransport: (() => Promise<void>) | undefined = undefined;
   const shutdown = async (reason: string, exitCode = 0) => {
@@ -101,13 +88,14 @@ async function serve(config: Config, log: Logger): Promise<void> {
     log.fatal({ err: err instanceof Error ? { message: maskPii(err.message), stack: maskPii(err.stack ?? '') } : maskPii(String(err)) }, 'unexpected failure');
     void shutdown('unexpected failure', 1);
   };
-  process.on('uncaughtException', crash);
-  process.on('unhandledRejection', crash);
+  process.off('uncaughtException', failOnce).on('uncaughtException', crash);
+  process.off('unhandledRejection', failOnce).on('unhandledRejection', crash);
   closeTransport = await serveStdio(rt.app, principalFromConfig(config), () => void shutdown('stdin closed'));
   log.info({ principal: config.principal, role: config.role, embedded: Boolean(rt.embedded) }, 'serving MCP on stdio');
 }
 
-main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  fail(message);
-});
+// Every failure outside serve's own handling ends as one line on stderr and exit code 1.
+const failOnce = (err: unknown) => fail(err instanceof Error ? err.message : String(err));
+process.on('uncaughtException', failOnce);
+process.on('unhandledRejection', failOnce);
+main().catch(failOnce);

@@ -3,10 +3,15 @@ import { type Database, describeConnection, openDatabase } from './db/database.j
 import { type EmbeddedCluster, startEmbeddedPostgres } from './db/embedded.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { App } from './app.js';
+import { seedDemoWhenEmpty } from './startup/demo-data.js';
+import { assertMigrated } from './startup/migrations-check.js';
 import { ReadCache } from './lib/cache.js';
 import { InFlight } from './lib/inflight.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { startTracing, type Tracing } from './observability/tracing.js';
+import { CacheBus } from './db/cache-bus.js';
+import { VERSION } from './version.js';
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -23,17 +28,32 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+export interface StartupOptions {
+  /** Apply pending migrations (always done on the embedded database). */
+  migrate?: boolean;
+  /** Refuse to start when migrations are pending and not applied here (serve). */
+  requireMigrated?: boolean;
+  /** Load demo data into an empty embedded database (serve). */
+  demoData?: boolean;
+  /** LISTEN for other processes' cache invalidations (serving processes only). */
+  listen?: boolean;
+}
+
 /**
  * Opens the database the configuration names (or the embedded one), checks it answers,
  * migrates when that is ours to do, and assembles the dependencies every tool uses.
  */
-export async function openRuntime(config: Config, log: Logger, options: { migrate?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, log: Logger, options: StartupOptions = {}): Promise<Runtime> {
   let embedded: EmbeddedCluster | undefined;
   let connectionString = config.databaseUrl;
   if (!connectionString) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, binariesDir: config.binariesDir, log });
     connectionString = embedded.connectionString;
   }
+  const metrics = new Metrics();
+  const tracing: Tracing | undefined = config.tracing.enabled
+    ? await startTracing({ serviceName: config.tracing.serviceName, serviceVersion: VERSION })
+    : undefined;
   const database = openDatabase(
     {
       connectionString,
@@ -42,9 +62,13 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
       statementTimeoutMs: config.statementTimeoutMs,
     },
     log,
+    { metrics, tracer: tracing?.tracer },
   );
+  let bus: CacheBus | undefined;
   const closeAll = async () => {
+    await bus?.stop();
     await database.close().catch((err: unknown) => log.warn({ err }, 'closing the pool failed'));
+    await tracing?.shutdown().catch((err: unknown) => log.warn({ err }, 'flushing traces failed'));
     await embedded?.stop().catch((err: unknown) => log.warn({ err }, 'stopping embedded PostgreSQL failed'));
   };
 
@@ -58,25 +82,20 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
 
   // The embedded database is ours: keep it migrated and give it demo data on first start.
   // A database named by DATABASE_URL is migrated only when asked.
-  if (embedded || config.migrateOnStart || options.migrate) {
-    const outcome = await migrateToLatest(database.db);
-    if (outcome.error) {
-      await closeAll();
-      throw new StartupError(outcome.error.message, { cause: outcome.error });
+  try {
+    if (embedded || config.migrateOnStart || options.migrate) {
+      const outcome = await migrateToLatest(database.db);
+      if (outcome.error) throw new StartupError(outcome.error.message, { cause: outcome.error });
+      if (outcome.applied.length > 0) log.info({ applied: outcome.applied }, 'migrations applied');
+    } else if (options.requireMigrated) {
+      await assertMigrated(database.db);
     }
-    if (outcome.applied.length > 0) log.info({ applied: outcome.applied }, 'migrations applied');
-  }
-  if (embedded) {
-    const { rows } = await database.pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM customers) AS empty');
-    if (rows[0]?.empty) {
-      log.info('loading demo data into the embedded database (first start)');
-      // Loaded only here: a server on DATABASE_URL never needs the generator at startup.
-      const { seedDatabase } = await import('../seed/seed.js');
-      await seedDatabase(database.pool, 'demo', log);
-    }
+    if (embedded && options.demoData) await seedDemoWhenEmpty(database.pool, connectionString, log);
+  } catch (err) {
+    await closeAll();
+    throw err;
   }
 
-  const metrics = new Metrics();
   metrics.watchPool(() => ({ total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }));
   const app: App = {
     db: database.db,
@@ -87,7 +106,18 @@ export async function openRuntime(config: Config, log: Logger, options: { migrat
     config,
     clock: () => new Date(),
     inflight: new InFlight(),
+    tracer: tracing?.tracer,
   };
+  // Only a process that serves needs to hear other processes' writes.
+  if (options.listen && app.cache.enabled) {
+    bus = new CacheBus({ connectionString, connectTimeoutMs: config.connectTimeoutMs, cache: app.cache, log, metrics });
+    try {
+      await bus.start();
+    } catch (err) {
+      await closeAll();
+      throw new StartupError(`cannot listen for cache invalidations: ${(err as Error).message}`, { cause: err });
+    }
+  }
   let closed = false;
   return {
     app,

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
+import { type QueryTelemetry, queryObserver } from './query-telemetry.js';
 import type { DB } from './schema.js';
 
 export interface DatabaseOptions {
@@ -35,8 +36,8 @@ const typeParsers = {
   },
 } as pg.CustomTypesConfig;
 
-/** The one pool of the process, and Kysely over it. */
-export function openDatabase(options: DatabaseOptions, log: Logger): Database {
+/** The one pool of the process, and Kysely over it (observed by `telemetry`: error counts, SQL spans). */
+export function openDatabase(options: DatabaseOptions, log: Logger, telemetry: Omit<QueryTelemetry, 'database'> = {}): Database {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize,
@@ -55,7 +56,8 @@ export function openDatabase(options: DatabaseOptions, log: Logger): Database {
   // the broken client when it is released.
   pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: describe(err) }, 'database connection lost while in use')));
 
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const observe = queryObserver({ ...telemetry, database: databaseName(options.connectionString) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(observe ? { log: observe } : {}) });
   let closed = false;
   return {
     pool,
@@ -69,6 +71,15 @@ export function openDatabase(options: DatabaseOptions, log: Logger): Database {
       await db.destroy(); // ends the pool too
     },
   };
+}
+
+/** True when the database holds no customers yet: a fresh one that demo data may be loaded into. */
+function databaseName(connectionString: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(connectionString).pathname.slice(1)) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Redacts the password of a connection string for messages. */

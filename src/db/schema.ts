@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable } from 'kysely';
 
 /** Row types of the tables created by migrations/. Keep in step with the SQL. */
 
@@ -15,6 +15,22 @@ export interface CustomersTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: Generated<number>;
+  /** search_fold(name), generated (migration 0003). */
+  search_name: GeneratedAlways<string>;
+  /** search_phone(phone), generated (migration 0003). */
+  search_phone: GeneratedAlways<string | null>;
+}
+
+/** Kept by triggers on customers (migration 0003): never written by the application. */
+export interface CustomerNameWordsTable {
+  word: string;
+  first_word: boolean;
+  search_name: string;
+  customer_id: string;
+}
+
+export interface NameVocabularyTable {
+  word: string;
 }
 
 export interface ProductsTable {
@@ -114,6 +130,8 @@ export interface AuditLogTable {
 
 export interface DB {
   customers: CustomersTable;
+  customer_name_words: CustomerNameWordsTable;
+  name_vocabulary: NameVocabularyTable;
   products: ProductsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;

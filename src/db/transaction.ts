@@ -3,11 +3,12 @@ import type { App } from '../app.js';
 import { canWrite, type RequestContext } from '../request.js';
 import { insertAudit } from '../domains/audit/audit.repo.js';
 import { PolicyError } from '../lib/errors.js';
+import { publishInvalidation } from './cache-bus.js';
 import type { DB } from './schema.js';
 
 /**
  * The one way a tool writes: a single transaction holding the effect and its audit_log row,
- * with cache invalidation only after the commit. A write that throws rolls back everything,
+ * with cache invalidation only after the commit (here, and through pg_notify in every other process). A write that throws rolls back everything,
  * audit row included, and invalidates nothing.
  */
 
@@ -83,6 +84,8 @@ export async function runWrite<T>(
       },
     };
     const out = await work(scope);
+    // Other server processes drop these tags when (and only if) this transaction commits.
+    if (tags.size > 0) await publishInvalidation(trx, app.cache.instanceId, [...tags]);
     await meta.faults?.('before_commit');
     return out;
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -12,6 +13,10 @@ export class ReadCache {
   private readonly inflight = new Map<string, Promise<unknown>>();
   /** Bumped by every invalidation, so a load that started before a write does not cache stale data. */
   private generation = 0;
+  /** Set while invalidations from other processes cannot arrive (src/db/cache-bus.ts): every read loads. */
+  private paused = false;
+  /** Names this cache in invalidation notices, so a process can skip the ones it published itself. */
+  readonly instanceId = randomUUID();
 
   constructor(
     options: { maxEntries: number; ttlMs: number; maxBytes?: number },
@@ -38,7 +43,7 @@ export class ReadCache {
 
   /** Returns the cached value or loads it once (concurrent callers share one load). */
   async getOrLoad<T>(key: string, tags: readonly string[] | ((value: T) => readonly string[]), load: () => Promise<T>): Promise<T> {
-    if (!this.lru) return load();
+    if (!this.lru || this.paused) return load();
     const hit = this.lru.get(key);
     if (hit) {
       this.metrics?.cacheHit();
@@ -86,6 +91,18 @@ export class ReadCache {
     this.inflight.clear();
     this.lru?.clear();
     this.byTag.clear();
+  }
+
+  /** Empties the cache and serves every read from the database until resume(). */
+  pause(): void {
+    this.paused = true;
+    this.clear();
+  }
+
+  /** Empties the cache (anything may have changed meanwhile) and caches again. */
+  resume(): void {
+    this.clear();
+    this.paused = false;
   }
 
   private set(key: string, tags: readonly string[], value: unknown): void {

@@ -5,6 +5,7 @@ import { isStatementTimeout, isTransientDbError } from '../db/pg-errors.js';
 import type { App } from '../app.js';
 import { DomainError } from '../lib/errors.js';
 import { type Logger, maskPii } from '../observability/logger.js';
+import { traceToolCall } from '../observability/tracing.js';
 import { newRequestContext, type Principal, type RequestContext } from '../request.js';
 
 /** What a tool handler gets: the process-wide app and this call's request context. */
@@ -41,6 +42,14 @@ export interface ToolDefinition<I extends AnyObject = AnyObject, O extends AnyOb
   readonly handler: (args: z.output<I>, ctx: ToolContext) => Promise<ToolOutput<z.input<O>>>;
 }
 
+/** What the SDK hands a tool callback besides its arguments, as far as the wrapper uses it. */
+interface ToolCallExtra {
+  readonly signal: AbortSignal;
+  readonly requestId?: string | number;
+  readonly sessionId?: string | undefined;
+  readonly _meta?: Record<string, unknown> | undefined;
+}
+
 /** Type-checks a tool against its own schemas, then erases them so tools of all shapes fit one list. */
 export function defineTool<I extends AnyObject, O extends AnyObject>(def: ToolDefinition<I, O>): ToolDefinition {
   return def as unknown as ToolDefinition;
@@ -62,8 +71,8 @@ export function registerTool(server: McpServer, app: App, principal: Principal, 
       outputSchema: def.output,
       annotations: { title: def.title, ...def.annotations, openWorldHint: false },
     },
-    (args: unknown, extra: { signal: AbortSignal }): Promise<CallToolResult> =>
-      app.inflight.run(async () => {
+    (args: unknown, extra: ToolCallExtra): Promise<CallToolResult> =>
+      app.inflight.run(() => traceToolCall(app.tracer, { tool: def.name, requestId: extra.requestId, meta: extra._meta, sessionId: extra.sessionId }, async () => {
         const req = newRequestContext(app.log, principal, extra.signal, { tool: def.name });
         const ctx: ToolContext = {
           app,
@@ -75,19 +84,21 @@ export function registerTool(server: McpServer, app: App, principal: Principal, 
           },
         };
         const started = performance.now();
-        let isError = false;
+        let errorCode: string | undefined;
         try {
           const out = await def.handler(args as never, ctx);
           return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
         } catch (err) {
-          isError = true;
-          return toolError(err, req.requestId, req.log);
+          const result = toolError(err, req.requestId, req.log);
+          errorCode = errorCodeOf(result);
+          return result;
         } finally {
           const ms = performance.now() - started;
-          app.metrics.recordCall(def.name, ms, isError);
+          const isError = errorCode !== undefined;
+          app.metrics.recordCall(def.name, ms, isError, errorCode);
           if (app.log.isLevelEnabled('debug')) req.log.debug({ ms: Math.round(ms * 100) / 100, isError }, 'tool call');
         }
-      }),
+      })),
   );
 }
 
@@ -106,6 +117,12 @@ export function toolError(err: unknown, requestId: string, log: Logger): CallToo
   }
   log.error({ err: describeError(err) }, 'unexpected tool failure');
   return errorResult('INTERNAL', 'Internal error while running the tool.', `Report reference ${requestId} to the administrator.`, { reference: requestId });
+}
+
+/** The stable code an error result starts with (`CODE: message`), for metrics. */
+export function errorCodeOf(result: CallToolResult): string {
+  const first = result.content[0];
+  return (first?.type === 'text' ? /^([A-Z][A-Z_]*):/.exec(first.text)?.[1] : undefined) ?? 'UNKNOWN';
 }
 
 function errorResult(code: string, message: string, hint?: string, details?: Record<string, unknown>): CallToolResult {

@@ -46,8 +46,12 @@ export function registerResources(server: McpServer, app: App, tools: ToolDefini
   server.registerResource(
     'metrics',
     RESOURCE_URIS.metrics,
-    { title: 'Server metrics', description: 'Per-tool calls, errors and latency histogram; cache, pool and retry counts.', mimeType: 'application/json' },
-    async (uri) => json(uri.href, app.metrics.snapshot()),
+    {
+      title: 'Server metrics',
+      description: 'Per-tool calls, errors by code and latency histogram; cache, pool, retry, database-error and HTTP counts; memory. The same registry /metrics serves.',
+      mimeType: 'application/json',
+    },
+    async (uri) => json(uri.href, await app.metrics.snapshot()),
   );
 
   server.registerResource(

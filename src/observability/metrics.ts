@@ -1,114 +1,116 @@
-/** Per-tool counters and latency histograms, plus cache, pool and retry counts. */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { sqlState } from '../db/pg-errors.js';
+import { type MetricsSnapshot, snapshotOf } from './metrics-snapshot.js';
 
-const BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+export type { MetricsSnapshot } from './metrics-snapshot.js';
 
-interface ToolStats {
-  calls: number;
-  errors: number;
-  sumMs: number;
-  buckets: number[];
+/** Tool latency buckets in seconds: sub-millisecond cache hits up to the statement timeout. */
+const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface PoolProbe {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
-export interface MetricsSnapshot {
-  tools: Record<string, { calls: number; errors: number; meanMs: number; buckets: Record<string, number> }>;
-  cache: { hits: number; misses: number; invalidations: number };
-  retries: number;
-  pool?: { total: number; idle: number; waiting: number };
-  memory: { rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number };
-}
-
-const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
-
+/**
+ * The process's metrics: one prom-client registry that /metrics exposes as Prometheus text and the
+ * supportdesk://metrics resource summarises as JSON. Nothing is counted anywhere else.
+ */
 export class Metrics {
-  private readonly tools = new Map<string, ToolStats>();
-  private readonly counters = { cacheHits: 0, cacheMisses: 0, cacheInvalidations: 0, retries: 0 };
-  private poolProbe: (() => { total: number; idle: number; waiting: number }) | undefined;
+  readonly registry = new Registry();
+  private poolProbe: (() => PoolProbe) | undefined;
 
-  recordCall(tool: string, ms: number, isError: boolean): void {
-    let s = this.tools.get(tool);
-    if (!s) {
-      s = { calls: 0, errors: 0, sumMs: 0, buckets: new Array<number>(BUCKETS_MS.length + 1).fill(0) };
-      this.tools.set(tool, s);
-    }
-    s.calls += 1;
-    if (isError) s.errors += 1;
-    s.sumMs += ms;
-    let i = BUCKETS_MS.findIndex((b) => ms <= b);
-    if (i === -1) i = BUCKETS_MS.length;
-    s.buckets[i] = (s.buckets[i] ?? 0) + 1;
+  private readonly toolCalls = this.counter('supportdesk_tool_calls_total', 'Tool calls, by tool.', ['tool']);
+  private readonly toolErrors = this.counter('supportdesk_tool_errors_total', 'Tool calls answered with isError, by tool and error code.', ['tool', 'code']);
+  private readonly toolDuration = new Histogram({
+    name: 'supportdesk_tool_duration_seconds',
+    help: 'Tool call latency inside the server, by tool.',
+    labelNames: ['tool'],
+    buckets: LATENCY_BUCKETS_S,
+    registers: [this.registry],
+  });
+  private readonly cacheHits = this.counter('supportdesk_cache_hits_total', 'Read cache hits.');
+  private readonly cacheMisses = this.counter('supportdesk_cache_misses_total', 'Read cache misses.');
+  private readonly cacheInvalidations = this.counter('supportdesk_cache_invalidations_total', 'Cache entries dropped because a write (here or in another process) touched them.');
+  private readonly retries = this.counter('supportdesk_db_retries_total', 'Database operations retried after a transient error.');
+  private readonly dbErrors = this.counter('supportdesk_db_errors_total', 'Failed database queries, by SQLSTATE class ("client" when the driver failed without one).', ['sqlstate_class']);
+  private readonly httpResponses = this.counter('supportdesk_http_responses_total', 'HTTP responses, by status class.', ['status_class']);
+  private readonly listenerReconnects = this.counter('supportdesk_cache_listener_reconnects_total', 'Times the cache invalidation listener reconnected (each clears the cache).');
+  private readonly listenerUp = new Gauge({
+    name: 'supportdesk_cache_listener_up',
+    help: '1 while the cache invalidation listener is connected, 0 while it is not (the cache is bypassed meanwhile).',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const poolGauge = (name: string, help: string, pick: (p: PoolProbe) => number) => {
+      const probe = () => this.poolProbe;
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const p = probe();
+          if (p) this.set(pick(p()));
+        },
+      });
+    };
+    poolGauge('supportdesk_db_pool_connections', 'Connections the pool holds (busy and idle).', (p) => p.total);
+    poolGauge('supportdesk_db_pool_idle_connections', 'Idle connections in the pool.', (p) => p.idle);
+    poolGauge('supportdesk_db_pool_waiting_requests', 'Requests waiting for a pool connection.', (p) => p.waiting);
+  }
+
+  /** One tool call: its latency, and the error code when the result was an isError. */
+  recordCall(tool: string, ms: number, isError: boolean, errorCode?: string): void {
+    this.toolCalls.inc({ tool });
+    this.toolDuration.observe({ tool }, ms / 1000);
+    if (isError) this.toolErrors.inc({ tool, code: errorCode ?? 'UNKNOWN' });
   }
 
   cacheHit(): void {
-    this.counters.cacheHits += 1;
+    this.cacheHits.inc();
   }
   cacheMiss(): void {
-    this.counters.cacheMisses += 1;
+    this.cacheMisses.inc();
   }
   cacheInvalidated(count: number): void {
-    this.counters.cacheInvalidations += count;
+    if (count > 0) this.cacheInvalidations.inc(count);
   }
   retried(): void {
-    this.counters.retries += 1;
+    this.retries.inc();
   }
-  watchPool(probe: () => { total: number; idle: number; waiting: number }): void {
+  /** A failed query, counted by the class of its SQLSTATE (first two characters). */
+  dbError(err: unknown): void {
+    this.dbErrors.inc({ sqlstate_class: sqlState(err)?.slice(0, 2) ?? 'client' });
+  }
+  recordHttpResponse(status: number): void {
+    this.httpResponses.inc({ status_class: `${Math.floor(status / 100)}xx` });
+  }
+  cacheListener(state: 'up' | 'down' | 'reconnected'): void {
+    if (state === 'reconnected') this.listenerReconnects.inc();
+    this.listenerUp.set(state === 'down' ? 0 : 1);
+  }
+  watchPool(probe: () => PoolProbe): void {
     this.poolProbe = probe;
   }
 
-  snapshot(): MetricsSnapshot {
-    const tools: MetricsSnapshot['tools'] = {};
-    for (const [name, s] of this.tools) {
-      const buckets: Record<string, number> = {};
-      let cumulative = 0;
-      BUCKETS_MS.forEach((b, i) => {
-        cumulative += s.buckets[i] ?? 0;
-        buckets[`le_${b}`] = cumulative;
-      });
-      buckets.le_inf = s.calls;
-      tools[name] = { calls: s.calls, errors: s.errors, meanMs: s.calls ? s.sumMs / s.calls : 0, buckets };
-    }
-    return {
-      tools,
-      cache: { hits: this.counters.cacheHits, misses: this.counters.cacheMisses, invalidations: this.counters.cacheInvalidations },
-      retries: this.counters.retries,
-      ...(this.poolProbe ? { pool: this.poolProbe() } : {}),
-      memory: (({ rss, heapUsed, heapTotal, external }) => ({
-        rssMiB: mib(rss),
-        heapUsedMiB: mib(heapUsed),
-        heapTotalMiB: mib(heapTotal),
-        externalMiB: mib(external),
-      }))(process.memoryUsage()),
-    };
+  /** The JSON summary behind the supportdesk://metrics resource, read from the registry. */
+  async snapshot(): Promise<MetricsSnapshot> {
+    return snapshotOf(await this.registry.getMetricsAsJSON());
   }
 
-  /** Prometheus text exposition format. */
-  toPrometheus(): string {
-    const snap = this.snapshot();
-    const lines: string[] = [
-      '# TYPE supportdesk_tool_calls_total counter',
-      '# TYPE supportdesk_tool_errors_total counter',
-      '# TYPE supportdesk_tool_latency_ms histogram',
-    ];
-    for (const [tool, t] of Object.entries(snap.tools)) {
-      lines.push(`supportdesk_tool_calls_total{tool="${tool}"} ${t.calls}`);
-      lines.push(`supportdesk_tool_errors_total{tool="${tool}"} ${t.errors}`);
-      for (const [le, n] of Object.entries(t.buckets)) {
-        const bound = le === 'le_inf' ? '+Inf' : le.slice(3);
-        lines.push(`supportdesk_tool_latency_ms_bucket{tool="${tool}",le="${bound}"} ${n}`);
-      }
-      lines.push(`supportdesk_tool_latency_ms_sum{tool="${tool}"} ${t.meanMs * t.calls}`);
-      lines.push(`supportdesk_tool_latency_ms_count{tool="${tool}"} ${t.calls}`);
-    }
-    lines.push(`supportdesk_cache_hits_total ${snap.cache.hits}`);
-    lines.push(`supportdesk_cache_misses_total ${snap.cache.misses}`);
-    lines.push(`supportdesk_cache_invalidations_total ${snap.cache.invalidations}`);
-    lines.push(`supportdesk_db_retries_total ${snap.retries}`);
-    lines.push(`supportdesk_process_resident_memory_bytes ${Math.round(snap.memory.rssMiB * 1048576)}`);
-    lines.push(`supportdesk_heap_used_bytes ${Math.round(snap.memory.heapUsedMiB * 1048576)}`);
-    if (snap.pool) {
-      lines.push(`supportdesk_pool_connections ${snap.pool.total}`);
-      lines.push(`supportdesk_pool_idle ${snap.pool.idle}`);
-      lines.push(`supportdesk_pool_waiting ${snap.pool.waiting}`);
-    }
-    return `${lines.join('\n')}\n`;
+  /** Prometheus text exposition, as prom-client renders it. */
+  toPrometheus(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private counter(name: string, help: string, labelNames: string[] = []): Counter {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 }

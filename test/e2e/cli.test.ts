@@ -31,8 +31,8 @@ const cli = (...args: string[]) => run(process.execPath, [SERVER_ENTRY, ...args]
 
 describe('command line', () => {
   it('does not migrate a DATABASE_URL unless asked, then migrates once; a second run is a no-op', async () => {
-    const before = await cli('doctor');
-    expect(before.stderr).toContain('migrations: pending: 0001_initial');
+    // doctor exits 1 while migrations are pending (serve would refuse to start)
+    await expect(cli('doctor')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('migrations: pending: 0001_initial') });
     const first = await cli('migrate');
     expect(first.stdout).toBe('');
     expect(first.stderr).toContain('applied: 0001_initial');
@@ -50,6 +50,20 @@ describe('command line', () => {
     const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
     await c.end();
     expect(rows[0]?.n).toBe(1000);
+  });
+
+  it('seed --if-empty leaves a database that holds data alone', { timeout: 60_000 }, async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query("UPDATE customers SET name = 'Kept By If-Empty' WHERE id = (SELECT min(id) FROM customers)");
+      const out = await cli('seed', '--size', 'demo', '--if-empty');
+      expect(out.stderr).toContain('not seeding (--if-empty)');
+      const { rows } = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM customers WHERE name = 'Kept By If-Empty'");
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await c.end();
+    }
   });
 
   it('refuses bad flags with exit code 2 and the usage', async () => {

@@ -76,7 +76,7 @@ describe.each(STEPS)('a failure at %s', (step) => {
   it('leaves update_customer without change or audit row, and the cached customer in place', async () => {
     const c = await insertCustomer(tdb.db, { name: 'Before Fault' });
     expect(ok<{ name: string }>(await app.call('get_customer', { id: c.id })).name).toBe('Before Fault');
-    const hitsBefore = app.app.metrics.snapshot().cache.hits;
+    const hitsBefore = (await app.app.metrics.snapshot()).cache.hits;
     const fault = failAt(step);
     const service = new CustomerUpdatesService(app.app, testRequest(app.app), { faults: fault.hook });
     await expect(service.update({ customerId: c.id, expectedVersion: 1, changes: { name: 'After Fault' } })).rejects.toBeInstanceOf(InjectedFault);
@@ -88,7 +88,7 @@ describe.each(STEPS)('a failure at %s', (step) => {
     expectPoolReleased();
     // Still served from the cache: the rolled-back write invalidated nothing.
     expect(ok<{ name: string }>(await app.call('get_customer', { id: c.id })).name).toBe('Before Fault');
-    expect(app.app.metrics.snapshot().cache.hits).toBe(hitsBefore + 1);
+    expect((await app.app.metrics.snapshot()).cache.hits).toBe(hitsBefore + 1);
 
     await new CustomerUpdatesService(app.app, testRequest(app.app)).update({ customerId: c.id, expectedVersion: 1, changes: { name: 'After Fault' } });
     expect(ok<{ name: string }>(await app.call('get_customer', { id: c.id })).name).toBe('After Fault');
@@ -133,10 +133,10 @@ describe('transient failures', () => {
     const flaky: FaultHook = (step) => {
       if (step === 'before_commit' && failures++ === 0) throw serializationFailure();
     };
-    const retriesBefore = app.app.metrics.snapshot().retries;
+    const retriesBefore = (await app.app.metrics.snapshot()).retries;
     const { receipt } = await new RefundsService(app.app, testRequest(app.app), { faults: flaky }).confirm(prepared.intentId);
     expect(failures).toBe(2);
-    expect(app.app.metrics.snapshot().retries).toBe(retriesBefore + 1);
+    expect((await app.app.metrics.snapshot()).retries).toBe(retriesBefore + 1);
     expect(await tdb.db.selectFrom('refunds').select('id').where('order_id', '=', order.id).execute()).toEqual([{ id: receipt.refund_id }]);
     expect(await auditRowsFor(tdb.db, order.id)).toHaveLength(1);
     expectPoolReleased();

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import type { DB } from '../../src/db/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { withDatabase } from './global-setup.js';
@@ -15,17 +16,28 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of its own, cloned from the run's template. */
-export async function createTestDatabase(options: { poolSize?: number; statementTimeoutMs?: number } = {}): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database of its own, cloned from the run's template; with `locale`, created
+ * from template0 with that collation and character type (e.g. 'C') and migrated here instead.
+ */
+export async function createTestDatabase(options: { poolSize?: number; statementTimeoutMs?: number; locale?: string } = {}): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
-  const template = inject('pgTemplate');
   const name = `supportdesk_t_${randomBytes(5).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await adminQuery(
+    adminUrl,
+    options.locale === undefined
+      ? `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`
+      : `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE '${options.locale}' LC_CTYPE '${options.locale}'`,
+  );
   const url = withDatabase(adminUrl, name);
   const database = openDatabase(
     { connectionString: url, poolSize: options.poolSize ?? 10, connectTimeoutMs: 10_000, statementTimeoutMs: options.statementTimeoutMs ?? 60_000, applicationName: 'supportdesk-test' },
     createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
   );
+  if (options.locale !== undefined) {
+    const outcome = await migrateToLatest(database.db);
+    if (outcome.error) throw outcome.error;
+  }
   return {
     url,
     name,

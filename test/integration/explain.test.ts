@@ -2,7 +2,9 @@ import type { CompiledQuery } from 'kysely';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerByEmailQuery, searchCustomersQuery } from '../../src/domains/customers/customers.repo.js';
+import { emailFragmentQuery, rankedMatchesQuery, readSearchPlan, searchPlanQuery } from '../../src/domains/customers/customer-search.repo.js';
+import { queryShape } from '../../src/domains/customers/customer-search.rules.js';
+import { customerByEmailQuery } from '../../src/domains/customers/customers.repo.js';
 import { HISTORY_KINDS, historyQuery } from '../../src/domains/history/history.repo.js';
 import { listOrdersQuery } from '../../src/domains/orders/orders.repo.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -100,11 +102,27 @@ const PLANNER_SETTINGS: [string, string][] = [
 ];
 
 describe('query plans on 100,000 customers and 220,000 orders', () => {
-  it('fragment search on name and email uses the trigram indexes', async () => {
-    for (const fragment of ['customer 3fa', '3fa9', 'user1234@']) {
-      const nodes = await plan(searchCustomersQuery(tdb.db, { fragment, limit: 21 }));
-      expect(seqScans(nodes), fragment).toEqual([]);
-      expect(indexesUsed(nodes), fragment).toEqual(expect.arrayContaining(['customers_name_trgm_idx', 'customers_email_trgm_idx']));
+  it('search reads the folded name index and the word index, never the whole customers table', async () => {
+    const cases = [
+      { query: '3fa9', via: 'customer_name_words_pkey' },
+      { query: 'customer 3fa', via: 'customers_search_name_idx' },
+      { query: 'Customer 3fa9', via: 'customers_search_name_idx' },
+    ];
+    for (const { query, via } of cases) {
+      const searchPlan = await readSearchPlan(tdb.db, query, queryShape(query));
+      const nodes = await plan(rankedMatchesQuery(tdb.db, { plan: searchPlan, names: true, after: undefined, fetch: 21 }) as { compile(): CompiledQuery });
+      expect(seqScans(nodes), query).toEqual([]);
+      expect(indexesUsed(nodes), query).toContain(via);
+    }
+    const emailPlan = await readSearchPlan(tdb.db, 'user1234@', queryShape('user1234@'));
+    expect(seqScans(await plan(emailFragmentQuery(tdb.db, { plan: emailPlan, names: true, after: undefined, fetch: 21 }))), 'user1234@').toEqual([]);
+  });
+
+  it('the search plan finds emails, phones and vocabulary words through indexes', async () => {
+    for (const query of ['User77@Example27.com', '+1 (555) 010-0123']) {
+      const nodes = await plan({ compile: () => searchPlanQuery(query, queryShape(query)).compile(tdb.db) });
+      expect(seqScans(nodes), query).toEqual([]);
+      expect(indexesUsed(nodes), query).toEqual(expect.arrayContaining(query.includes('@') ? ['customers_email_lower_key'] : ['customers_search_phone_idx', 'customers_search_phone_reverse_idx']));
     }
   });
 

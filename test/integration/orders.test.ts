@@ -99,10 +99,10 @@ describe('get_order', () => {
     const c = await insertCustomer(tdb.db);
     const o = await newOrder(c.id, 1000);
     await orders.get(o.id);
-    const hits = deps.metrics.snapshot().cache.hits;
+    const hits = (await deps.metrics.snapshot()).cache.hits;
     await sql`UPDATE orders SET status = 'shipped' WHERE id = ${o.id}`.execute(tdb.db);
     expect((await orders.get(o.id)).status).toBe('delivered');
-    expect(deps.metrics.snapshot().cache.hits).toBe(hits + 1);
+    expect((await deps.metrics.snapshot()).cache.hits).toBe(hits + 1);
     deps.cache.invalidate([cacheTags.order(o.id)]);
     expect((await orders.get(o.id)).status).toBe('shipped');
   });
@@ -240,10 +240,10 @@ describe('top_customers', () => {
     ]);
     expect((await svc.top({ days: 365, currency: 'USD', limit: 1 })).customers.map((c) => c.customer_id)).toEqual([cid.id]);
 
-    const hits = client.app.metrics.snapshot().cache.hits;
+    const hits = (await client.app.metrics.snapshot()).cache.hits;
     await order(bob.id, 50_000); // bob would now lead, but nothing invalidated the ranking
     const repeat = await client.call('top_customers', { currency: 'USD' });
-    expect(client.app.metrics.snapshot().cache.hits).toBe(hits + 1);
+    expect((await client.app.metrics.snapshot()).cache.hits).toBe(hits + 1);
     const cached = repeat.structuredContent as { customers: { customer_id: string; rank: number; net_revenue: { cents: number } }[] };
     expect(cached.customers.map((c) => c.customer_id)).toEqual([ann.id, bob.id]);
 

@@ -62,7 +62,7 @@ describe('reads when the database misbehaves', () => {
       await unlock();
       const out = ok<{ id: string; name: string }>(await call);
       expect(out).toMatchObject({ id: c.id, name: 'Retried Reader' });
-      expect(client.app.metrics.snapshot().retries).toBe(1);
+      expect((await client.app.metrics.snapshot()).retries).toBe(1);
     } finally {
       await client.close();
     }

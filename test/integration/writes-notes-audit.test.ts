@@ -55,16 +55,16 @@ describe('add_interaction_note', () => {
     const order = await orderWithTotal(tdb.db, c.id, 1_000);
     ok(await call('get_customer', { id: c.id }));
     ok(await call('get_order', { order_id: order.id }));
-    const cached = app.app.metrics.snapshot().cache;
+    const cached = (await app.app.metrics.snapshot()).cache;
     ok(await call('get_customer', { id: c.id }));
     ok(await call('get_order', { order_id: order.id }));
-    expect(app.app.metrics.snapshot().cache.hits).toBe(cached.hits + 2);
+    expect((await app.app.metrics.snapshot()).cache.hits).toBe(cached.hits + 2);
 
     ok(await call('add_interaction_note', { customer_id: c.id, order_id: order.id, body: 'Promised a call back.' }));
-    const before = app.app.metrics.snapshot().cache;
+    const before = (await app.app.metrics.snapshot()).cache;
     ok(await call('get_customer', { id: c.id }));
     ok(await call('get_order', { order_id: order.id }));
-    const after = app.app.metrics.snapshot().cache;
+    const after = (await app.app.metrics.snapshot()).cache;
     expect(after.misses).toBe(before.misses + 2);
     expect(after.hits).toBe(before.hits);
   });

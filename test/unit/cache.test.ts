@@ -10,7 +10,7 @@ describe('ReadCache', () => {
     const load = async () => ++loads;
     expect(await cache.getOrLoad('k', ['t'], load)).toBe(1);
     expect(await cache.getOrLoad('k', ['t'], load)).toBe(1);
-    expect(metrics.snapshot().cache).toMatchObject({ hits: 1, misses: 1 });
+    expect((await metrics.snapshot()).cache).toMatchObject({ hits: 1, misses: 1 });
   });
 
   it('invalidates exactly the entries tagged with what a write touched', async () => {

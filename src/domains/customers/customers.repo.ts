@@ -1,10 +1,11 @@
-import { type Kysely, sql } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { escapeLike } from '../../lib/text.js';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { CustomersTable, DB } from '../../db/schema.js';
 
 /** Customer queries only: no rules, no shaping. */
 
 export const customerColumns = ['id', 'name', 'email', 'phone', 'tier', 'status', 'created_at', 'updated_at', 'version'] as const;
+
+export type CustomerRow = Pick<Selectable<CustomersTable>, (typeof customerColumns)[number]>;
 
 export async function customerExists(db: Kysely<DB>, id: string): Promise<boolean> {
   const row = await db.selectFrom('customers').select(sql<number>`1`.as('one')).where('id', '=', id).executeTakeFirst();
@@ -17,36 +18,6 @@ export function customerByEmailQuery(db: Kysely<DB>, email: string) {
     .selectFrom('customers')
     .select(customerColumns)
     .where(sql<string>`lower(email)`, '=', email.toLowerCase());
-}
-
-export async function findCustomerByEmail(db: Kysely<DB>, email: string) {
-  return customerByEmailQuery(db, email).executeTakeFirst();
-}
-
-/**
- * Fragment search on name and email through the pg_trgm GIN indexes on lower(name) and
- * lower(email). LIKE metacharacters in the fragment match literally. Keyset order: (lower(name), id).
- */
-export function searchCustomersQuery(db: Kysely<DB>, args: { fragment: string; after?: { name: string; id: string }; limit: number }) {
-  const pattern = `%${escapeLike(args.fragment.toLowerCase())}%`;
-  let q = db
-    .selectFrom('customers')
-    .select([...customerColumns, sql<string>`lower(name)`.as('sort_name')])
-    .where((eb) =>
-      eb.or([
-        eb(sql`lower(name)`, 'like', sql`${pattern} ESCAPE '\\'`),
-        eb(sql`lower(email)`, 'like', sql`${pattern} ESCAPE '\\'`),
-      ]),
-    );
-  if (args.after) {
-    const { name, id } = args.after;
-    q = q.where(sql<boolean>`(lower(name), id) > (${name}, ${id})`);
-  }
-  return q.orderBy(sql`lower(name)`).orderBy('id').limit(args.limit);
-}
-
-export async function searchCustomersByFragment(db: Kysely<DB>, args: { fragment: string; after?: { name: string; id: string }; limit: number }) {
-  return searchCustomersQuery(db, args).execute();
 }
 
 /** Up to `limit` emails most similar to `email` (trigram similarity), for not-found hints. */

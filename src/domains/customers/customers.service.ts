@@ -4,57 +4,51 @@ import type { App } from '../../app.js';
 import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, takePage } from '../../lib/pagination.js';
-import {
-  findCustomerByEmail,
-  findCustomerWithStats,
-  searchCustomersByFragment,
-  similarEmails,
-} from './customers.repo.js';
+import { emailFragmentQuery, rankedMatchesQuery, readSearchPlan, type SearchKey } from './customer-search.repo.js';
+import { LAST_RANK, queryShape, type SearchMatch } from './customer-search.rules.js';
+import { type CustomerRow, findCustomerWithStats, similarEmails } from './customers.repo.js';
 
-export type Customer = NonNullable<Awaited<ReturnType<typeof findCustomerByEmail>>>;
+export type Customer = CustomerRow;
 export type CustomerWithStats = NonNullable<Awaited<ReturnType<typeof findCustomerWithStats>>>;
 
-const looksLikeEmail = (q: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(q);
-
 export interface CustomerSearchResult {
-  customers: Customer[];
-  match: 'exact_email' | 'fragment';
+  customers: (Customer & { match: SearchMatch })[];
   hasMore: boolean;
   nextCursor?: string;
+  /** Emails on file similar to a whole email that matched nobody exactly (first page only). */
+  didYouMean?: string[];
 }
+
+const SUGGESTIONS = 3;
 
 export class CustomersService {
   constructor(private readonly app: Pick<App, 'db' | 'cache' | 'metrics'>) {}
 
+  /** Ranked search (see customer-search.repo): contact, name, name prefix, word prefix, fragment, email fragment. */
   async search(args: { query: string; limit: number; cursor?: string }): Promise<CustomerSearchResult> {
     const query = args.query.trim();
-    if (query.length < 2) {
-      throw new ValidationError('query: give at least 2 characters of a name or email', 'Use a longer fragment, e.g. "jan" or "@example.com".');
-    }
-    if (!args.cursor && looksLikeEmail(query)) {
-      const exact = await readWithRetry(this.app, (db) => findCustomerByEmail(db, query));
-      if (exact) return { customers: [exact], match: 'exact_email', hasMore: false };
-    }
+    if (query.length < 2) throw tooShort();
+    const shape = queryShape(query);
     // The scope hashes the query, so a cursor stays short whatever the query length.
-    const scope = cursorScope('search_customers', { q: query.toLowerCase() });
-    const after = args.cursor ? decodeCursor(scope, args.cursor) : undefined;
-    if (after && (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'string')) {
-      throw new ValidationError('cursor: malformed', 'Omit cursor to start over.');
-    }
-    const rows = await readWithRetry(this.app, (db) =>
-      searchCustomersByFragment(db, {
-        fragment: query,
-        limit: args.limit + 1,
-        ...(after ? { after: { name: after[0] as string, id: after[1] as string } } : {}),
-      }),
-    );
+    const scope = cursorScope('search_customers', { q: query });
+    const after = args.cursor ? decodeSearchKey(scope, args.cursor) : undefined;
+    const fetch = args.limit + 1;
+    const { rows, didYouMean } = await readWithRetry(this.app, async (db) => {
+      const plan = await readSearchPlan(db, query, shape);
+      if (plan.folded === '' && !shape.phoneLike) throw tooShort();
+      const args = { plan, names: shape.nameFragment, after, fetch };
+      const found = (await rankedMatchesQuery(db, args)?.execute()) ?? [];
+      if (found.length < fetch && shape.emailFragment) found.push(...(await emailFragmentQuery(db, { ...args, fetch: fetch - found.length }).execute()));
+      const missedEmail = !after && shape.fullEmail && plan.emailIds.length === 0;
+      return { rows: found, didYouMean: missedEmail ? await this.suggestEmails(db, query) : [] };
+    });
     const page = takePage(rows, args.limit);
     const last = page.items.at(-1);
     return {
-      customers: page.items.map(({ sort_name: _sortName, ...c }) => c),
-      match: 'fragment',
+      customers: page.items.map(({ rank: _rank, search_name: _name, ...c }) => c),
       hasMore: page.hasMore,
-      ...(page.hasMore && last ? { nextCursor: encodeCursor(scope, [last.sort_name, last.id]) } : {}),
+      ...(page.hasMore && last ? { nextCursor: encodeCursor(scope, [last.rank, last.search_name, last.id]) } : {}),
+      ...(didYouMean.length > 0 ? { didYouMean } : {}),
     };
   }
 
@@ -75,7 +69,7 @@ export class CustomersService {
     if (ref.id) {
       return new NotFoundError(`No customer with id ${ref.id}.`, 'Find the customer with search_customers (by name or email) and use the id it returns.');
     }
-    const similar = await readWithRetry(this.app, (db) => similarEmails(db, ref.email ?? '', 3));
+    const similar = await readWithRetry(this.app, (db) => this.suggestEmails(db, ref.email ?? ''));
     return new NotFoundError(
       `No customer with email ${ref.email}.`,
       similar.length > 0
@@ -84,4 +78,20 @@ export class CustomersService {
       similar.length > 0 ? { similar_emails: similar } : undefined,
     );
   }
+
+  /** Emails on file most like `email` (trigram similarity): the "did you mean" of get_customer and search_customers. */
+  private suggestEmails(db: App['db'], email: string): Promise<string[]> {
+    return similarEmails(db, email, SUGGESTIONS);
+  }
+}
+
+const tooShort = () =>
+  new ValidationError('query: give at least 2 characters of a name, email or phone number', 'Use a longer fragment, e.g. "jan", "@example.com" or "+44 20 7946".');
+
+function decodeSearchKey(scope: string, cursor: string): SearchKey {
+  const [rank, searchName, id, ...rest] = decodeCursor(scope, cursor);
+  if (rest.length > 0 || typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0 || rank > LAST_RANK || typeof searchName !== 'string' || typeof id !== 'string') {
+    throw new ValidationError('cursor: malformed', 'Omit cursor to start over.');
+  }
+  return { rank, searchName, id };
 }

@@ -3,6 +3,7 @@ import { formatMoney } from '../../lib/money.js';
 import { cursorField, customerIdField, emailField, isoTimestamp, limitField, moneySchema, pageInfo, toIso } from '../../mcp/common-schemas.js';
 import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { dropNulls } from '../../lib/text.js';
+import { SEARCH_MATCHES } from './customer-search.rules.js';
 import { type Customer, CustomersService, type CustomerWithStats } from './customers.service.js';
 
 const customerSummary = z.object({
@@ -22,14 +23,16 @@ const searchInput = z.strictObject({
   query: z
     .string()
     .max(200)
-    .describe('A fragment of the name or email (at least 2 characters, case-insensitive; % and _ match literally), or a full email for an exact match.'),
+    .describe('Part of a name or email (2+ characters), a whole email, or a phone number in any format. Case, accents, apostrophes and spacing are ignored.'),
   limit: limitField(100, 20),
   cursor: cursorField,
 });
 
 const searchOutput = z.object({
-  customers: z.array(customerSummary).describe('Matching customers, ordered by name then id.'),
-  match: z.enum(['exact_email', 'fragment']).describe('exact_email when the query was an email on file; otherwise fragment.'),
+  customers: z
+    .array(customerSummary.extend({ match: z.enum(SEARCH_MATCHES).describe('Why it matched; the values are in rank order, best first.') }))
+    .describe('Matching customers, best match first, then by name.'),
+  did_you_mean: z.array(z.string()).optional().describe('Emails on file similar to a whole email that matched nobody exactly.'),
   ...pageInfo,
 });
 
@@ -37,24 +40,30 @@ export const searchCustomersTool = defineTool({
   name: 'search_customers',
   title: 'Search customers',
   description:
-    'Find customers by a fragment of their name or email, or by an exact email. Use it first when you know who wrote but not their id. ' +
-    'Returns up to `limit` (max 100) customers with id, name, email, phone, tier and status, ordered by name; has_more/next_cursor page through the rest. ' +
-    'A full email that is on file returns just that customer (match=exact_email). Fragments need at least 2 characters.',
+    'Find customers by name, email or phone when you do not have their id. ' +
+    'Ranks exact email or phone first, then exact name, name prefix, word prefix, fragment, email fragment; ties by name. ' +
+    'Returns up to `limit` (max 100) customers with id, contact, tier, status and why each matched; next_cursor pages on. ' +
+    'An unknown whole email also returns did_you_mean.',
   input: searchInput,
   output: searchOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { app }) => {
     const result = await new CustomersService(app).search({ query: args.query, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) });
-    const customers = result.customers.map(summarize);
-    const lines = customers.map((c) => `${c.id}  ${c.name} <${c.email}>  ${c.tier}/${c.status}`);
-    const head = customers.length === 0 ? `No customers match "${args.query}".` : `${customers.length} customer(s)${result.hasMore ? ' (more available: pass next_cursor)' : ''}:`;
+    const customers = result.customers.map((c) => ({ ...summarize(c), match: c.match }));
     return {
-      structured: { customers, match: result.match, has_more: result.hasMore, ...(result.nextCursor ? { next_cursor: result.nextCursor } : {}) },
-      text: [head, ...lines].join('\n'),
+      structured: { customers, ...(result.didYouMean ? { did_you_mean: result.didYouMean } : {}), has_more: result.hasMore, ...(result.nextCursor ? { next_cursor: result.nextCursor } : {}) },
+      text: searchText(args.query, customers, result),
     };
   },
 });
+
+function searchText(query: string, customers: (ReturnType<typeof summarize> & { match: string })[], result: { hasMore: boolean; didYouMean?: string[] }): string {
+  const head = customers.length === 0 ? `No customers match "${query}".` : `${customers.length} customer(s)${result.hasMore ? ' (more available: pass next_cursor)' : ''}:`;
+  const lines = customers.map((c) => `${c.id}  ${c.name} <${c.email}>  ${c.tier}/${c.status}  [${c.match}]`);
+  const hint = result.didYouMean ? [`Did you mean: ${result.didYouMean.join(', ')}?`] : [];
+  return [head, ...lines, ...hint].join('\n');
+}
 
 const getInput = z
   .strictObject({

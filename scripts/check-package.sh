@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The npm package as a user gets it: `npm pack`, then `npx` from the tarball against a database.
+#   scripts/check-package.sh DATABASE_URL
+# Checks that the tarball holds the built server and no TypeScript sources, that installing it runs no
+# build, and that the installed bin migrates the (empty) database and passes `doctor`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+database_url="${1:?usage: scripts/check-package.sh DATABASE_URL (an empty database)}"
+work="$(mktemp -d /tmp/supportdesk-pack.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+log() { printf '[check-package] %s\n' "$*" >&2; }
+
+npm pack --silent --pack-destination "$work" >/dev/null
+tarball="$(ls "$work"/supportdesk-mcp-*.tgz)"
+log "$(basename "$tarball"): $(du -k "$tarball" | cut -f1) KiB, $(tar tzf "$tarball" | wc -l) files"
+
+listing="$(tar tzf "$tarball")"
+grep -qx 'package/dist/src/main.js' <<<"$listing" || { log 'dist/src/main.js missing'; exit 1; }
+grep -qx 'package/migrations/0001_initial.sql' <<<"$listing" || { log 'migrations missing'; exit 1; }
+grep -qx 'package/LICENSE' <<<"$listing" || { log 'LICENSE missing'; exit 1; }
+if grep -E '\.ts$|\.map$' <<<"$listing"; then log 'TypeScript sources or source maps in the tarball'; exit 1; fi
+install_scripts="$(tar xzf "$tarball" -O package/package.json | node -e '
+  const s = JSON.parse(require("fs").readFileSync(0, "utf8")).scripts ?? {};
+  process.stdout.write(["preinstall", "install", "postinstall", "prepare"].filter((k) => k in s).join(" "));')"
+[[ -z "$install_scripts" ]] || { log "the package runs scripts at install: $install_scripts"; exit 1; }
+
+mkdir "$work/run"
+cd "$work/run"
+export DATABASE_URL="$database_url"
+npx --yes --package "$tarball" -- supportdesk-mcp migrate
+npx --yes --package "$tarball" -- supportdesk-mcp doctor
+log 'ok: installed from the tarball and ran with npx'
