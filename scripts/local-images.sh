@@ -3,11 +3,13 @@
 # mirrors but no image registry. Usage: scripts/local-images.sh TARGET...
 #   base      Debian trixie (minbase) from debootstrap, brought in with `docker import`
 #   postgres  PostgreSQL 17 from Debian on the base, with the official image's env contract
+#   node      Node.js 22 and npm from the npm registry on the base
 # Each image records a hash of its recipe in a label and is reused while the recipe is unchanged;
 # a target's dependencies are built first. Progress goes to stderr; each target's image name is
 # printed on stdout. Needs a Docker engine (DOCKER_HOST) and, for base, root and debootstrap.
 # Adding an image: a directory scripts/images/NAME/ with a Dockerfile that starts `ARG BASE` /
-# `FROM ${BASE}`, and a line in image_name below.
+# `FROM ${BASE}`, and a line in image_name below. The npm packages (name@version) listed in its
+# optional file npm-packs are fetched with `npm pack` into the build context.
 set -euo pipefail
 
 IMAGES_DIR="$(cd "$(dirname "$0")" && pwd)/images"
@@ -19,6 +21,7 @@ image_name() {
   case "$1" in
     base) echo "supportdesk-local/debian:$DEBIAN_SUITE" ;;
     postgres) echo "supportdesk-local/postgres:17" ;;
+    node) echo "supportdesk-local/node:22" ;;
     *) return 1 ;;
   esac
 }
@@ -86,7 +89,25 @@ remove_rootfs() {
   rm -rf --one-file-system "$ROOTFS"
   ROOTFS=""
 }
-trap remove_rootfs EXIT
+CONTEXT=""
+trap 'remove_rootfs; if [[ -n "$CONTEXT" ]]; then rm -rf "$CONTEXT"; fi' EXIT
+
+# BUILD_CONTEXT, the directory docker builds from: the image's own, or a temporary copy (CONTEXT,
+# removed on exit) with its npm-packs fetched into it. npm-packs pins exact versions, so the
+# recipe (the directory's files) names what is fetched.
+prepare_context() {
+  local dir="$1" spec
+  BUILD_CONTEXT="$dir"
+  [[ -f "$dir/npm-packs" ]] || return 0
+  CONTEXT="$(mktemp -d /tmp/supportdesk-context.XXXXXX)"
+  BUILD_CONTEXT="$CONTEXT"
+  cp -a "$dir/." "$CONTEXT/"
+  while read -r spec; do
+    [[ -z "$spec" || "$spec" == '#'* ]] && continue
+    log "npm pack $spec"
+    npm pack --silent --pack-destination "$CONTEXT" "$spec" >/dev/null
+  done <"$dir/npm-packs"
+}
 
 # An image from scripts/images/TARGET/Dockerfile on the base. The build runs on the host network:
 # the engine may have no NAT (CI starts it with --iptables=false), and apt needs the mirror.
@@ -102,12 +123,13 @@ build_dir_image() {
     return
   fi
   log "building $name"
+  prepare_context "$IMAGES_DIR/$target"
   DOCKER_BUILDKIT=0 docker build --network host --build-arg "BASE=$base" --label "$RECIPE_LABEL=$recipe" \
-    --tag "$name" "$IMAGES_DIR/$target" >&2
+    --tag "$name" "$BUILD_CONTEXT" >&2
   log "built $name"
 }
 
-[[ $# -gt 0 ]] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -gt 0 ]] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 for target in "$@"; do
   image_name "$target" >/dev/null || { log "unknown image: $target"; exit 2; }
   if [[ "$target" == base ]]; then build_base; else build_dir_image "$target"; fi
