@@ -209,11 +209,13 @@ use_database_on_5432() {
 
 # use_node_from_npm MAJOR: puts Node MAJOR from the npm registry's `node` package first on PATH,
 # for npm and everything it starts. The project has no Node-ABI native addon (rollup's is N-API),
-# so the node_modules that npm ci installed serve any version.
+# so the node_modules that npm ci installed serve any version. npx keeps it in a cache outside
+# /root: tests run process.execPath as an unprivileged user, who cannot enter /root.
+CI_NPX_CACHE=/var/cache/supportdesk-ci/npm
 use_node_from_npm() {
   local bin
   # shellcheck disable=SC2016 # expanded by the shell npx starts
-  bin="$(npx -y -p "node@$1" -c 'dirname "$(readlink -f "$(command -v node)")"')"
+  bin="$(umask 022 && npx --cache "$CI_NPX_CACHE" -y -p "node@$1" -c 'dirname "$(readlink -f "$(command -v node)")"')"
   export PATH="$bin:$PATH"
   [[ "$(node --version)" == "v$1."* ]] || fail "node@$1 from npm runs $(node --version)"
   echo "node $(node --version) from $bin"
