@@ -30,7 +30,7 @@ export async function createTestDatabase(options: { poolSize?: number; statement
       ? `CREATE DATABASE ${name}`
       : options.locale === undefined
         ? `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`
-        : `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE '${options.locale}' LC_CTYPE '${options.locale}'`,
+        : `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER libc LC_COLLATE '${options.locale}' LC_CTYPE '${options.locale}'`,
   );
   const url = withDatabase(adminUrl, name);
   const database = openDatabase(

@@ -21,6 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const admin = new pg.Client({ connectionString: server.adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${template}`);
+  const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
   await admin.end();
 
   const log = createLogger('warn');
@@ -32,7 +33,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await database.close();
   if (outcome.error) throw outcome.error;
 
-  process.stderr.write(`[tests] PostgreSQL from ${server.source}; template ${template}\n`);
+  const version = rows[0]?.server_version.split(' ')[0] ?? 'unknown'; // Debian adds "(Debian 17.x-…)"
+  process.stderr.write(
+    `[tests] PostgreSQL from ${server.source}; server ${version}; Node ${process.version}; template ${template}\n`,
+  );
   project.provide('pgAdminUrl', server.adminUrl);
   project.provide('pgTemplate', template);
   project.provide('pgSource', server.source);
