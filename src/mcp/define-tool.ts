@@ -1,9 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import { isStatementTimeout, isTransientDbError } from '../db/pg-errors.js';
+import { isLockTimeout, isQueryTimeout, isStatementTimeout, isTransientDbError } from '../db/pg-errors.js';
 import type { App } from '../app.js';
-import { DomainError } from '../lib/errors.js';
+import { BusyError, DomainError, OutcomeUnknownError, ShuttingDownError } from '../lib/errors.js';
+import type { CallGate } from '../lib/inflight.js';
 import { type Logger, maskPii } from '../observability/logger.js';
 import { traceToolCall } from '../observability/tracing.js';
 import { newRequestContext, type Principal, type RequestContext } from '../request.js';
@@ -11,6 +12,8 @@ import { newRequestContext, type Principal, type RequestContext } from '../reque
 /** What a tool handler gets: the process-wide app and this call's request context. */
 export interface ToolContext extends RequestContext {
   readonly app: App;
+  /** Shutdown's hold on this call: the write path asks it before COMMIT. */
+  readonly gate: CallGate;
 }
 
 export interface ToolOutput<O> {
@@ -72,13 +75,14 @@ export function registerTool(server: McpServer, app: App, principal: Principal, 
       annotations: { title: def.title, ...def.annotations, openWorldHint: false },
     },
     (args: unknown, extra: ToolCallExtra): Promise<CallToolResult> =>
-      app.inflight.run(() => traceToolCall(app.tracer, { tool: def.name, requestId: extra.requestId, meta: extra._meta, sessionId: extra.sessionId }, async () => {
+      app.inflight.run((gate) => traceToolCall(app.tracer, { tool: def.name, requestId: extra.requestId, meta: extra._meta, sessionId: extra.sessionId }, async () => {
         const req = newRequestContext(app.log, principal, extra.signal, { tool: def.name });
         const ctx: ToolContext = {
           app,
           principal,
           requestId: req.requestId,
           signal: req.signal,
+          gate,
           get log() {
             return req.log;
           },
@@ -86,7 +90,8 @@ export function registerTool(server: McpServer, app: App, principal: Principal, 
         const started = performance.now();
         let errorCode: string | undefined;
         try {
-          const out = await def.handler(args as never, ctx);
+          if (!app.inflight.accepting) throw new ShuttingDownError(false);
+          const out = await untilStopped(def.handler(args as never, ctx), gate, req.requestId);
           return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
         } catch (err) {
           const result = toolError(err, req.requestId, req.log);
@@ -102,10 +107,35 @@ export function registerTool(server: McpServer, app: App, principal: Principal, 
   );
 }
 
+/**
+ * The handler's result, unless shutdown's grace period ends first: then the call is answered at once
+ * (the handler goes on in the background; its COMMIT is refused, or its connection closed under it).
+ * A call caught in the middle of its COMMIT cannot be called "not applied".
+ */
+function untilStopped<T>(work: Promise<T>, gate: CallGate, requestId: string): Promise<T> {
+  const { stopped } = gate;
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => {
+      if (gate.committed) return; // it changed data: its own answer, however late, is the only true one
+      work.catch(() => undefined); // abandoned: its failure is no longer anyone's
+      const ids = gate.committing;
+      reject(ids === undefined ? new ShuttingDownError(true) : new OutcomeUnknownError(ids, requestId));
+    };
+    if (stopped.aborted) return onStop();
+    stopped.addEventListener('abort', onStop, { once: true });
+    work.then(resolve, reject).finally(() => stopped.removeEventListener('abort', onStop));
+  });
+}
+
 export function toolError(err: unknown, requestId: string, log: Logger): CallToolResult {
+  if (isLockTimeout(err)) err = new BusyError();
   if (err instanceof DomainError) {
     log.info({ code: err.code }, maskPii(err.message));
     return errorResult(err.code, err.message, err.hint, err.details);
+  }
+  if (isQueryTimeout(err)) {
+    log.error({ err: describeError(err) }, 'no reply from the database within the query timeout');
+    return errorResult('UNAVAILABLE', 'The database did not answer in time.', 'Try again in a few seconds.', { reference: requestId });
   }
   if (isStatementTimeout(err)) {
     log.warn({ err: describeError(err) }, 'statement timeout');
