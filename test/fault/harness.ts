@@ -134,10 +134,10 @@ async function resourceText(client: Client, uri: string): Promise<string> {
   return first && 'text' in first ? first.text : '';
 }
 
-/** Backends of this database idle in a transaction (a leaked transaction holds locks and a slot). */
+/** The server's backends in this database idle in a transaction (a leaked transaction holds locks and a slot). */
 export async function idleInTransaction(admin: pg.Pool, databaseName: string): Promise<number> {
   const { rows } = await admin.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()`,
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'supportdesk-mcp%' AND state LIKE 'idle in transaction%'`,
     [databaseName],
   );
   return rows[0]?.n ?? 0;
