@@ -32,11 +32,11 @@ export class PgProxy {
   ) {}
 
   static async start(target: { host: string; port: number }): Promise<PgProxy> {
-    let proxy: PgProxy | undefined;
-    const listener = net.createServer((client) => proxy?.accept(client, target));
+    const ready: { proxy?: PgProxy } = {};
+    const listener = net.createServer((client) => ready.proxy?.accept(client, target));
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    proxy = new PgProxy(listener, (listener.address() as net.AddressInfo).port);
-    return proxy;
+    ready.proxy = new PgProxy(listener, (listener.address() as net.AddressInfo).port);
+    return ready.proxy;
   }
 
   /** `url` (a PostgreSQL URL) with its host and port replaced by the proxy's. */
