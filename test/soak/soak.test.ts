@@ -260,7 +260,7 @@ describe('soak', () => {
     expect(presentButFailed).toBe(0);
     expect(crashes).toBe(0);
     expect(problems).toEqual([]);
-    expect(kills).toBeGreaterThan(0);
+    if (SECONDS * 1000 > KILL_EVERY_MS) expect(kills).toBeGreaterThan(0);
     expect(writes.filter((e) => e.code === 'OK').length).toBeGreaterThan(CLIENTS * 5);
     for (const sut of servers) sut.expectPureStdout();
   });
