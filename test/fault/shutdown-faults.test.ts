@@ -2,6 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { connectHttp, spawnHttpServer } from '../helpers/http.js';
 import { codeOf, eventually, type FaultTiming, idleInTransaction, printTimings, type ServerUnderTest, startServer, textOf } from './harness.js';
 import { PgProxy } from './tcp-proxy.js';
 
@@ -118,6 +120,36 @@ describe('shutdown under load', () => {
     expect(await customerRow(c.id)).toEqual({ version: 1, name: c.name });
     expect(await auditCount(c.id)).toBe(0);
     await sut.stop();
+  });
+
+  it('serve --http: the same shutdown; a call stuck past the grace period is answered "not applied" over HTTP', async () => {
+    const c = await insertCustomer(tdb.db);
+    const graceMs = 1_000;
+    const server = await spawnHttpServer(
+      { DATABASE_URL: tdb.url, SUPPORTDESK_PRINCIPAL: 'http-sup', SUPPORTDESK_ROLE: 'supervisor', SUPPORTDESK_SHUTDOWN_GRACE_MS: String(graceMs), SUPPORTDESK_LOCK_TIMEOUT_MS: '20000' },
+      ['--insecure-no-auth'],
+    );
+    const lock = await holdRowLock(c.id);
+    try {
+      const client = await connectHttp(server.mcpUrl, undefined);
+      const write = client.callTool({ name: 'update_customer', arguments: { customer_id: c.id, expected_version: 1, name: 'Never Over HTTP' } });
+      await waitingOnLock();
+      const started = performance.now();
+      server.child.kill('SIGTERM');
+      const answer = (await write) as CallToolResult;
+      expect(codeOf(answer), textOf(answer)).toBe('SHUTTING_DOWN');
+      expect(textOf(answer)).toContain('not applied');
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      const exitMs = Math.round(performance.now() - started);
+      expect(exitMs).toBeLessThan(graceMs + 3_000);
+      timings.push({ fault: 'serve --http: SIGTERM with a write stuck on a lock (exit)', firstAnswer: 'exit 0', ms: exitMs });
+    } finally {
+      await lock.release();
+      await server.stop();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await customerRow(c.id)).toEqual({ version: 1, name: c.name });
+    expect(await auditCount(c.id)).toBe(0);
   });
 
   it('SIGTERM while the database is silent: answered and ended within the grace period plus a few seconds', async () => {
