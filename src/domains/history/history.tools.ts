@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
 import { dropNulls, truncate } from '../../lib/text.js';
-import { cursorField, customerIdField, isoTimestamp, limitField, moneySchema, pageInfo, toIso } from '../../mcp/common-schemas.js';
+import { cursorField, customerIdField, isoTimestamp, limitField, moneySchema, oneOrMany, pageInfo, toIso } from '../../mcp/common-schemas.js';
 import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { sinceField, untilField } from '../../mcp/time-fields.js';
 import { UNTRUSTED_NOTICE, untrustedFence } from '../../mcp/untrusted.js';
@@ -12,10 +12,7 @@ const TEXT_SNIPPET_MAX = 160;
 
 const historyInput = z.strictObject({
   customer_id: customerIdField,
-  kinds: z
-    .array(z.enum(HISTORY_KINDS))
-    .min(1)
-    .max(HISTORY_KINDS.length)
+  kinds: oneOrMany(z.array(z.enum(HISTORY_KINDS)).min(1).max(HISTORY_KINDS.length))
     .optional()
     .describe('Which entries to include: order, refund, interaction (default all).'),
   since: sinceField,
