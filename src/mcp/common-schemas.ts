@@ -52,6 +52,10 @@ export const pageInfo = {
   next_cursor: z.string().optional().describe('Cursor for the next page; present only when has_more is true.'),
 };
 
+/** The text rendering's note on a cut page: it carries the cursor, for clients that show the model only text. */
+export const morePages = (page: { hasMore: boolean; nextCursor?: string | undefined }): string =>
+  page.hasMore ? ` (more available: pass next_cursor "${page.nextCursor ?? ''}")` : '';
+
 export const toIso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
 /**

@@ -8,6 +8,7 @@ import { type Logger, maskPii } from '../observability/logger.js';
 import { traceToolCall } from '../observability/tracing.js';
 import { newRequestContext, type Principal, type RequestContext } from '../request.js';
 import { parseToolInput } from './tool-input.js';
+import { fenceJson, untrustedFence } from './untrusted.js';
 
 /** What a tool handler gets: the process-wide app and this call's request context. */
 export interface ToolContext extends RequestContext {
@@ -158,7 +159,8 @@ export function errorCodeOf(result: CallToolResult): string {
 function errorResult(code: string, message: string, hint?: string, details?: Record<string, unknown>): CallToolResult {
   const lines = [`${code}: ${message}`];
   if (hint) lines.push(`Hint: ${hint}`);
-  if (details && Object.keys(details).length > 0) lines.push(`Details: ${JSON.stringify(details)}`);
+  // Details may carry a record's current values (a CONFLICT): typed text in them is fenced like anywhere else.
+  if (details && Object.keys(details).length > 0) lines.push(`Details: ${JSON.stringify(fenceJson(details, untrustedFence()))}`);
   // No structuredContent: clients validate it against the success outputSchema.
   return { isError: true, content: [{ type: 'text', text: lines.join('\n') }] };
 }

@@ -9,6 +9,7 @@ import { completeCustomerRefs, completeOrderIds } from './completions.js';
 import { decodeUriPart, resourceFailure } from './resource-errors.js';
 import type { ToolDefinition } from './define-tool.js';
 import { toolsToMarkdown } from './tool-docs.js';
+import { fenceJson, untrustedFence } from './untrusted.js';
 
 export const RESOURCE_URIS = {
   schema: 'supportdesk://schema',
@@ -73,7 +74,7 @@ export function registerResources(server: McpServer, app: App, principal: Princi
       const customer = await (ref.includes('@') ? customers.get({ email: ref }) : customers.get({ id: ref })).catch((err: unknown) => {
         throw resourceFailure(err, readLog(app, principal, extra, 'customer'), 'the customer');
       });
-      return json(uri.href, customer);
+      return json(uri.href, fenceJson(customer, untrustedFence()));
     },
   );
 
@@ -88,7 +89,7 @@ export function registerResources(server: McpServer, app: App, principal: Princi
       const order = await new OrdersService(app).get(decodeUriPart(id, 'order id')).catch((err: unknown) => {
         throw resourceFailure(err, readLog(app, principal, extra, 'order'), 'the order');
       });
-      return json(uri.href, order);
+      return json(uri.href, fenceJson(order, untrustedFence()));
     },
   );
 }

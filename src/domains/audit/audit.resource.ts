@@ -7,6 +7,7 @@ import type { Principal } from '../../request.js';
 import type { App } from '../../app.js';
 import { toIso } from '../../mcp/common-schemas.js';
 import { truncate } from '../../lib/text.js';
+import { fenceJson, untrustedFence } from '../../mcp/untrusted.js';
 import { auditedEntityIds, listAuditByEntity } from './audit.repo.js';
 
 /** The newest entries returned per entity; older ones are left out and flagged. */
@@ -79,7 +80,7 @@ export function registerAuditResource(server: McpServer, app: App, principal: Pr
         const trail = await readAuditTrail(app, entityId).catch((err: unknown) => {
           throw resourceFailure(err, readLog(app, principal, extra, 'audit_trail'), 'the audit trail');
         });
-        return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(trail) }] };
+        return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(fenceJson(trail, untrustedFence())) }] };
       }),
   );
 }
