@@ -72,3 +72,14 @@ describe('text renderings', () => {
     expect(text).toMatch(/ internal note by agent-pt int_\w+: /);
   });
 });
+
+describe('completions', () => {
+  it('answer text PostgreSQL cannot hold with no suggestions, never a database error', async () => {
+    for (const value of ['cust_\u0000', 'ja\udfff']) {
+      const r = await agent.client.complete({ ref: { type: 'ref/prompt', name: 'customer_summary' }, argument: { name: 'customer', value } });
+      expect(r.completion.values).toEqual([]);
+    }
+    const order = await agent.client.complete({ ref: { type: 'ref/resource', uri: 'supportdesk://orders/{id}' }, argument: { name: 'id', value: 'ord_\u0000x' } });
+    expect(order.completion.values).toEqual([]);
+  });
+});
