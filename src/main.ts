@@ -114,7 +114,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
     return;
   }
   transport.flush = stdoutDrained;
-  transport.closeTransport = await serveStdio(rt.app, principalFromConfig(config), () => void shutdown('stdin closed'));
+  transport.closeTransport = await serveStdio(rt.app, principalFromConfig(config), (reason, exitCode) => void shutdown(reason, exitCode));
   log.info({ principal: config.principal, role: config.role, embedded: Boolean(rt.embedded) }, 'serving MCP on stdio');
 }
 

@@ -6,6 +6,7 @@ import { insertCustomer } from '../helpers/fixtures.js';
 import { orderWithTotal } from '../helpers/write-fixtures.js';
 import { codeOf, type FaultTiming, printTimings, type ServerUnderTest, startServer, textOf, timed } from './harness.js';
 import { PgProxy } from './tcp-proxy.js';
+import { unfence } from '../helpers/assertions.js';
 
 /**
  * The network between the built server and PostgreSQL misbehaves (a TCP proxy of the test's own):
@@ -106,7 +107,7 @@ describe('network faults between the server and PostgreSQL', () => {
 
   it('a reset right after COMMIT: OUTCOME_UNKNOWN with the ids and a way to check; the change is there and no stale cache hides it', async () => {
     const c = await insertCustomer(tdb.db, { name: 'Before Commit' });
-    expect((await sut.call('get_customer', { id: c.id })).structuredContent).toMatchObject({ name: 'Before Commit' });
+    expect(unfence((await sut.call('get_customer', { id: c.id })).structuredContent)).toMatchObject({ name: 'Before Commit' });
     const fired = proxy.resetAfterNextCommit();
     const write = await timed(() => sut.call('update_customer', { customer_id: c.id, expected_version: 1, name: 'After Commit' }));
     await fired;
@@ -117,7 +118,7 @@ describe('network faults between the server and PostgreSQL', () => {
     timings.push({ fault: 'reset right after COMMIT (update_customer)', firstAnswer: 'OUTCOME_UNKNOWN', ms: write.ms });
     // It did commit; the server, asked again, shows it at once (its cache entry was dropped anyway).
     expect(await versionOf(c.id)).toEqual({ version: 2, name: 'After Commit' });
-    expect((await sut.call('get_customer', { id: c.id })).structuredContent).toMatchObject({ name: 'After Commit', version: 2 });
+    expect(unfence((await sut.call('get_customer', { id: c.id })).structuredContent)).toMatchObject({ name: 'After Commit', version: 2 });
   });
 
   it('a reset right after the COMMIT of a refund: OUTCOME_UNKNOWN; confirming again returns the stored receipt, refunded once', async () => {

@@ -6,6 +6,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connectHttp, spawnHttpServer } from '../helpers/http.js';
 import { codeOf, eventually, type FaultTiming, idleInTransaction, printTimings, type ServerUnderTest, startServer, textOf } from './harness.js';
 import { PgProxy } from './tcp-proxy.js';
+import { unfence } from '../helpers/assertions.js';
 
 /**
  * SIGTERM while calls are under way, against the built server over stdio. A call that finishes in the
@@ -82,7 +83,7 @@ describe('shutdown under load', () => {
       await lock.release();
       const answer = await write;
       expect(codeOf(answer), textOf(answer)).toBe('OK');
-      expect(answer.structuredContent).toMatchObject({ customer: { name: 'Finished In Grace', version: 2 } });
+      expect(unfence(answer.structuredContent)).toMatchObject({ customer: { name: 'Finished In Grace', version: 2 } });
     } finally {
       await lock.release().catch(() => undefined);
     }
