@@ -23,7 +23,8 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const CLIENTS = 8;
 const SERVERS = 2;
 const KILL_EVERY_MS = 10_000;
-const ORDER_TOTAL = 20_000;
+// Large enough that refunds of 1-9 units never use up a balance within a long run.
+const ORDER_TOTAL = 2_000_000;
 
 interface Exchange {
   readonly client: number;
