@@ -6,6 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isProcessAlive, readPostmasterPid } from '../../src/db/embedded/cluster-files.js';
 import { packageRoot } from '../../src/lib/paths.js';
+import { unfence } from './assertions.js';
 import { serverEnv } from './server-process.js';
 
 /**
@@ -55,7 +56,7 @@ export async function connect(app: string, env: Record<string, string>): Promise
 export async function searchNames(session: Session, query: string): Promise<string[]> {
   const r = (await session.client.callTool({ name: 'search_customers', arguments: { query, limit: 100 } })) as CallToolResult;
   if (r.isError) throw new Error(`search_customers failed: ${JSON.stringify(r.content)}`);
-  return (r.structuredContent as { customers: { name: string }[] }).customers.map((c) => c.name);
+  return (r.structuredContent as { customers: { name: string }[] }).customers.map((c) => unfence(c.name));
 }
 
 export interface Run {
