@@ -224,6 +224,17 @@ use_node_from_npm() {
 # install_packages COMMAND:PACKAGE...: apt-get installs each package whose command is missing,
 # without letting the packages start services (policy-rc.d), refreshing the lists if needed.
 install_packages() {
+  # Stages run side by side (the docker stage in the background): one apt-get at a time, each
+  # looking for what is missing once it holds the lock; closing the descriptor releases it.
+  local lock rc=0
+  exec {lock}>>"$CI_TMP/apt.lock"
+  flock "$lock"
+  install_missing_packages "$@" || rc=$?
+  exec {lock}>&-
+  return "$rc"
+}
+
+install_missing_packages() {
   local missing=() pair
   for pair in "$@"; do
     command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")

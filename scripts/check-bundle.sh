@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A desktop bundle as Claude Desktop gets it: validate its manifest, unpack it, run `doctor` from the
-# unpacked copy on its own embedded PostgreSQL (a fresh data directory), and, when DATABASE_URL is
-# set, against that database too.
+# A desktop bundle as Claude Desktop gets it: validate its manifest, unpack it, and from the unpacked
+# copy run `doctor`, `migrate` (the first start of its own embedded PostgreSQL, in a fresh data
+# directory) and `doctor` again; when DATABASE_URL is set, `migrate` and `doctor` against that too.
 #   scripts/check-bundle.sh build/bundles/supportdesk-mcp-VERSION-linux-x64.mcpb
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,10 +18,19 @@ log "$(basename "$bundle"): $(du -m "$bundle" | cut -f1) MiB"
 "${mcpb[@]}" unpack "$bundle" "$work/app" >/dev/null
 "${mcpb[@]}" validate "$work/app/manifest.json"
 
-log 'doctor on the embedded database (first start: initdb, migrations, demo data)'
-(cd "$work" && env -u DATABASE_URL SUPPORTDESK_DATA_DIR="$work/data" SUPPORTDESK_LOG_LEVEL=warn timeout 300 node app/dist/src/main.js doctor)
+# Without DATABASE_URL: the bundle's own PostgreSQL binaries, as Claude Desktop starts them.
+embedded() { (cd "$work" && env -u DATABASE_URL SUPPORTDESK_DATA_DIR="$work/data" SUPPORTDESK_LOG_LEVEL=warn timeout 300 node app/dist/src/main.js "$@"); }
+log 'doctor on the embedded database, before its first start'
+embedded doctor
+log 'migrate: the first start (initdb with the bundled binaries, migrations)'
+embedded migrate
+log 'doctor on the embedded database'
+report="$(embedded doctor 2>&1)"
+printf '%s\n' "$report"
+grep -q '^database: embedded (.*PostgreSQL 17' <<<"$report" || { log 'doctor did not reach the embedded PostgreSQL 17'; exit 1; }
 if [[ -n "${DATABASE_URL:-}" ]]; then
-  log 'doctor on DATABASE_URL'
+  log 'migrate and doctor on DATABASE_URL'
+  (cd "$work" && SUPPORTDESK_LOG_LEVEL=warn timeout 120 node app/dist/src/main.js migrate)
   (cd "$work" && SUPPORTDESK_LOG_LEVEL=warn timeout 60 node app/dist/src/main.js doctor)
 fi
 log 'ok'

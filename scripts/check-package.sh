@@ -2,7 +2,7 @@
 # The npm package as a user gets it: `npm pack`, then `npx` from the tarball against a database.
 #   scripts/check-package.sh DATABASE_URL
 # Checks that the tarball holds the built server and no TypeScript sources, that installing it runs no
-# build, and that the installed bin migrates the (empty) database and passes `doctor`.
+# build, and that the installed bin prints its version, migrates the (empty) database and passes `doctor`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +28,10 @@ install_scripts="$(tar xzf "$tarball" -O package/package.json | node -e '
 mkdir "$work/run"
 cd "$work/run"
 export DATABASE_URL="$database_url"
+version="$(npx --yes --package "$tarball" -- supportdesk-mcp --version)"
+[[ "$version" == "supportdesk-mcp $(tar xzf "$tarball" -O package/package.json | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).version')" ]] ||
+  { log "--version printed \"$version\""; exit 1; }
+log "npx supportdesk-mcp --version: $version"
 npx --yes --package "$tarball" -- supportdesk-mcp migrate
 npx --yes --package "$tarball" -- supportdesk-mcp doctor
 log 'ok: installed from the tarball and ran with npx'

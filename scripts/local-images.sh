@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the project's local container images from Debian packages, for machines that reach Debian's
 # mirrors but no image registry. Usage: scripts/local-images.sh TARGET...
-#   base      Debian trixie (minbase) from debootstrap, brought in with `docker import`
+#   base      Debian trixie (minbase, slimmed) from debootstrap, brought in with `docker import`
 #   postgres  PostgreSQL 17 from Debian on the base, with the official image's env contract
 #   node      Node.js 22 and npm from the npm registry on the base
 # Each image records a hash of its recipe in a label and is reused while the recipe is unchanged;
@@ -16,6 +16,12 @@ IMAGES_DIR="$(cd "$(dirname "$0")" && pwd)/images"
 DEBIAN_SUITE=trixie
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 RECIPE_LABEL=org.supportdesk.recipe
+SLIM_DPKG_CONFIG='path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-include /usr/share/locale/locale.alias'
 
 image_name() {
   case "$1" in
@@ -34,7 +40,7 @@ built_recipe() {
 }
 
 base_recipe() {
-  printf 'debootstrap minbase %s %s\n' "$DEBIAN_SUITE" "$DEBIAN_MIRROR" | sha256sum | cut -c1-16
+  { printf 'debootstrap minbase %s %s\n' "$DEBIAN_SUITE" "$DEBIAN_MIRROR"; echo "$SLIM_DPKG_CONFIG"; } | sha256sum | cut -c1-16
 }
 
 # A Dockerfile image's recipe: its directory's files and the id of the base it is built on.
@@ -71,6 +77,12 @@ Suites: $DEBIAN_SUITE-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
+  # Slim, as Debian's official -slim images: no documentation, manual pages or translations, neither
+  # now nor from the packages the images built on it install later (dpkg's path-exclude).
+  printf '%s\n' "$SLIM_DPKG_CONFIG" >"$rootfs/etc/dpkg/dpkg.cfg.d/supportdesk-slim"
+  find "$rootfs/usr/share/doc" -type f ! -name copyright -delete
+  find "$rootfs/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
+  rm -rf "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/*
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/tmp/*
   tar --numeric-owner -C "$rootfs" -c . |
     docker import --change "LABEL $RECIPE_LABEL=$recipe" --change 'ENV LANG=C.UTF-8' --change 'CMD ["bash"]' - "$name" >&2

@@ -99,6 +99,8 @@ export class CacheBus {
       await client.end().catch(() => undefined);
       throw err;
     }
+    // Killed as it started listening (the error came in with LISTEN's answer): not listening.
+    if (lost) throw new Error('the listener connection closed as LISTEN completed');
     if (this.stopping.signal.aborted) {
       await client.end().catch(() => undefined);
       return;

@@ -28,6 +28,8 @@ async function startCollector(): Promise<Collector> {
 
 let tdb: TestDatabase;
 let collector: Collector;
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const CALLER_SPAN_ID = 'b7ad6b7169203331';
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -43,7 +45,8 @@ afterAll(async () => {
 describe('traces exported over OTLP by the built server', () => {
   it('sends the tool-call span and its SQL spans to OTEL_EXPORTER_OTLP_ENDPOINT, flushed on shutdown', async () => {
     const session = await connectOverStdio({ DATABASE_URL: tdb.url, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: 'supportdesk-e2e' });
-    const result = await session.client.callTool({ name: 'get_customer', arguments: { id: DEMO_CUSTOMERS.jane.id } });
+    // The client's trace continues in the server: its traceparent travels in the request's _meta.
+    const result = await session.client.callTool({ name: 'get_customer', arguments: { id: DEMO_CUSTOMERS.jane.id }, _meta: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` } });
     expect(result.isError).toBeFalsy();
     await session.close(); // stdin closes: the server shuts down and flushes its batch
     await expect.poll(() => collector.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
@@ -54,6 +57,9 @@ describe('traces exported over OTLP by the built server', () => {
     expect(body).toContain('gen_ai.tool.name');
     expect(body).toContain('db.query.text');
     expect(body).toContain('supportdesk-e2e');
+    // OTLP protobuf carries ids as raw bytes: the caller's trace id, and its span id as the parent.
+    expect(body).toContain(Buffer.from(TRACE_ID, 'hex').toString('latin1'));
+    expect(body).toContain(Buffer.from(CALLER_SPAN_ID, 'hex').toString('latin1'));
   });
 
 });
