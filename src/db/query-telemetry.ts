@@ -1,5 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import type { LogEvent } from 'kysely';
+import { otelApi } from '../observability/otel-api.js';
 import type { Metrics } from '../observability/metrics.js';
 import { sqlState } from './pg-errors.js';
 
@@ -26,6 +27,7 @@ export function queryObserver(telemetry: QueryTelemetry): ((event: LogEvent) => 
 }
 
 function recordQuerySpan(tracer: Tracer, event: LogEvent, database: string | undefined): void {
+  const { context, SpanKind, SpanStatusCode, trace } = otelApi();
   const parent = context.active();
   // Only queries made for a traced call: startup, listener and health queries stay out of traces.
   if (!trace.getSpan(parent)) return;
