@@ -2,6 +2,8 @@
 // ES modules as the loader hook sees them and CommonJS ones from require.cache at exit.
 import { appendFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 const file = process.env.MODULE_TRACE_FILE;
 if (file) {
