@@ -32,7 +32,9 @@ function recordQuerySpan(tracer: Tracer, event: LogEvent, database: string | und
   // Only queries made for a traced call: startup, listener and health queries stay out of traces.
   if (!trace.getSpan(parent)) return;
   const end = performance.timeOrigin + performance.now();
-  const operation = /^\s*([a-z]+)/i.exec(event.query.sql)?.[1]?.toUpperCase() ?? 'SQL';
+  // A prepared statement's sql is pg's query config (db/prepared.ts): its text is what String() gives.
+  const text = String(event.query.sql);
+  const operation = /^\s*([a-z]+)/i.exec(text)?.[1]?.toUpperCase() ?? 'SQL';
   const span = tracer.startSpan(
     operation,
     {
@@ -42,7 +44,7 @@ function recordQuerySpan(tracer: Tracer, event: LogEvent, database: string | und
         'db.system.name': 'postgresql',
         'db.operation.name': operation,
         // Parameterised text only: values travel separately and never reach a span.
-        'db.query.text': event.query.sql,
+        'db.query.text': text,
         ...(database ? { 'db.namespace': database } : {}),
       },
     },
