@@ -215,6 +215,7 @@ async function main(): Promise<void> {
       phases: phases.timings,
       coldStart,
       peakRssMiB: rss,
+      serverNodeOptions: opts.serverNodeOptions,
       protocolFloor,
       workloads: results,
       ...(searchScaling ? { searchScaling } : {}),

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { DB } from '../src/db/schema.js';
+import { statementName } from '../src/db/prepared.js';
 import { emailFragmentQuery, type PlanRow, rankedMatchesQuery, searchPlanFromRow, searchPlanQuery } from '../src/domains/customers/customer-search.repo.js';
 import { queryShape } from '../src/domains/customers/customer-search.rules.js';
 import { customerWithStatsQuery } from '../src/domains/customers/customers.repo.js';
@@ -89,9 +90,12 @@ export const historyParams = (customerId: string, limit: number) => {
   return [HISTORY_BODY_CHARS, customerId, fetch, customerId, fetch, customerId, fetch, fetch];
 };
 
+/** A statement as the server runs its hot reads (src/db/prepared.ts): named, so parsed and planned once per connection. */
+const named = (text: string, values: unknown[]) => ({ name: statementName('floor', text), text, values });
+
 /** get_customer {email}: the customer row with its order stats, one statement as the service runs it. */
 export async function floorGetCustomerByEmail(client: Client, email: string): Promise<void> {
-  const { rows } = await client.query<{ id: string }>(CUSTOMER_WITH_STATS_BY_EMAIL_SQL, [email.toLowerCase()]);
+  const { rows } = await client.query<{ id: string }>(named(CUSTOMER_WITH_STATS_BY_EMAIL_SQL, [email.toLowerCase()]));
   if (!rows[0]) throw new Error(`floor: no customer with email ${email}`);
 }
 
@@ -115,7 +119,7 @@ export async function floorSearchCustomers(client: Client, query: string, limit 
 
 export async function floorGetOrder(client: Client, orderId: string): Promise<void> {
   const q = orderDetail(orderId);
-  const { rowCount } = await client.query(q.sql, [...q.parameters]);
+  const { rowCount } = await client.query(named(q.sql, [...q.parameters]));
   if (!rowCount) throw new Error(`floor: no order ${orderId}`);
 }
 
@@ -126,7 +130,7 @@ export async function floorTopCustomers(client: Client, args: { days: number; cu
 
 /** get_customer_history {customer_id, limit}: one UNION ALL over interactions, orders and refunds. */
 export async function floorCustomerHistory(client: Client, customerId: string, limit: number): Promise<void> {
-  await client.query(HISTORY_SQL, historyParams(customerId, limit));
+  await client.query(named(HISTORY_SQL, historyParams(customerId, limit)));
 }
 
 const CONTACT_COLUMNS = `"id", "name", "email", "phone", "tier", "status", "default_address_id", "updated_at", "version"`;

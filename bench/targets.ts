@@ -7,13 +7,17 @@ import { startStdioTarget, type StdioTarget } from './stdio-target.js';
 
 export const SERVER_ENV = { SUPPORTDESK_ROLE: 'supervisor', SUPPORTDESK_LOG_LEVEL: 'warn', SUPPORTDESK_PRINCIPAL: 'bench' } as const;
 
-/** The built server, as a desktop client starts it, against `databaseUrl` (NODE_OPTIONS as a client's env may set them). */
-export function startOurServer(databaseUrl: string, nodeOptions = ''): Promise<StdioTarget> {
+/**
+ * The built server, as a desktop client starts it, against `databaseUrl` (NODE_OPTIONS as a client's env may set them).
+ * `extra` adds node flags NODE_OPTIONS does not take (--cpu-prof) and environment variables.
+ */
+export function startOurServer(databaseUrl: string, nodeOptions = '', extra: { nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<StdioTarget> {
+  const env = extra.env ?? {};
   return startStdioTarget({
     label: 'supportdesk-mcp',
     command: process.execPath,
-    args: [path.join(packageRoot(), 'dist', 'src', 'main.js')],
-    env: { DATABASE_URL: databaseUrl, ...SERVER_ENV, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+    args: [...(extra.nodeArgs ?? []), path.join(packageRoot(), 'dist', 'src', 'main.js')],
+    env: { DATABASE_URL: databaseUrl, ...SERVER_ENV, ...env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
   });
 }
 

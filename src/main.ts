@@ -2,17 +2,15 @@
 import { once } from 'node:events';
 import { format } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { runDoctor } from './cli/doctor.js';
-import { runSeed } from './cli/seed-command.js';
 import { USAGE, versionLine } from './cli/usage.js';
-import { migrateToLatest } from './db/migrate.js';
 import { createLogger, type Logger, maskPii } from './observability/logger.js';
 import { principalFromConfig } from './request.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { serveStdio } from './transports/stdio.js';
-import { createToken } from './auth/tokens.js';
-import { serveHttp } from './transports/serve-http.js';
 import { SHUTDOWN_MARGIN_MS, shutDown, type ShutdownParts } from './shutdown.js';
+
+// Cold start: what only one command needs (HTTP with its auth stack, doctor, seed, token, migrate)
+// is imported by that command, so `serve` on stdio loads none of it.
 
 // stdout belongs to the MCP protocol. Anything a dependency prints with console goes to stderr.
 for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
@@ -48,6 +46,7 @@ async function main(): Promise<void> {
   switch (config.command) {
     case 'token': {
       const request = config.tokenRequest ?? fail('token create needs --principal and --role', 2);
+      const { createToken } = await import('./auth/tokens.js');
       const { token, line } = createToken(request.principal, request.role);
       say(`New token for ${request.principal} (${request.role}). It is shown once: give it to its owner now.`);
       say('Then add the second line to SUPPORTDESK_TOKENS_FILE and send SIGHUP to the server (or restart it).');
@@ -58,14 +57,15 @@ async function main(): Promise<void> {
       return serve(config, log);
     case 'migrate':
       return oneShot(config, log, async (rt) => {
+        const { migrateToLatest } = await import('./db/migrate.js');
         const outcome = await migrateToLatest(rt.database.db);
         if (outcome.error) throw outcome.error;
         say(outcome.applied.length ? `applied: ${outcome.applied.join(', ')}` : 'already up to date');
       });
     case 'seed':
-      return oneShot(config, log, (rt) => runSeed(config, rt, say));
+      return oneShot(config, log, async (rt) => (await import('./cli/seed-command.js')).runSeed(config, rt, say));
     case 'doctor':
-      process.exitCode = await runDoctor(config, log, say);
+      process.exitCode = await (await import('./cli/doctor.js')).runDoctor(config, log, say);
       return;
   }
 }
@@ -105,7 +105,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
   process.off('unhandledRejection', failOnce).on('unhandledRejection', crash);
   if (config.transport === 'http') {
     // A port in use (or a bad tokens file) must not leave the embedded database running.
-    const http = await serveHttp(rt.app).catch(async (err: unknown) => {
+    const http = await import('./transports/serve-http.js').then(({ serveHttp }) => serveHttp(rt.app)).catch(async (err: unknown) => {
       await rt.close();
       throw err;
     });

@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import { type Database, describeConnection, openDatabase } from './db/database.js';
-import { type EmbeddedCluster, startEmbeddedPostgres } from './db/embedded.js';
+import type { EmbeddedCluster } from './db/embedded.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { App } from './app.js';
 import { seedDemoWhenEmpty } from './startup/demo-data.js';
@@ -50,6 +50,8 @@ export async function openRuntime(config: Config, log: Logger, options: StartupO
   let embedded: EmbeddedCluster | undefined;
   let connectionString = config.databaseUrl;
   if (!connectionString) {
+    // Imported only without DATABASE_URL: a server on a database of its own never loads it (cold start).
+    const { startEmbeddedPostgres } = await import('./db/embedded.js');
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, binariesDir: config.binariesDir, log });
     connectionString = embedded.connectionString;
   }

@@ -1,5 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import type { LogEvent } from 'kysely';
+import { otelApi } from '../observability/otel-api.js';
 import type { Metrics } from '../observability/metrics.js';
 import { sqlState } from './pg-errors.js';
 
@@ -26,11 +27,14 @@ export function queryObserver(telemetry: QueryTelemetry): ((event: LogEvent) => 
 }
 
 function recordQuerySpan(tracer: Tracer, event: LogEvent, database: string | undefined): void {
+  const { context, SpanKind, SpanStatusCode, trace } = otelApi();
   const parent = context.active();
   // Only queries made for a traced call: startup, listener and health queries stay out of traces.
   if (!trace.getSpan(parent)) return;
   const end = performance.timeOrigin + performance.now();
-  const operation = /^\s*([a-z]+)/i.exec(event.query.sql)?.[1]?.toUpperCase() ?? 'SQL';
+  // A prepared statement's sql is pg's query config (db/prepared.ts): its text is what String() gives.
+  const text = String(event.query.sql);
+  const operation = /^\s*([a-z]+)/i.exec(text)?.[1]?.toUpperCase() ?? 'SQL';
   const span = tracer.startSpan(
     operation,
     {
@@ -40,7 +44,7 @@ function recordQuerySpan(tracer: Tracer, event: LogEvent, database: string | und
         'db.system.name': 'postgresql',
         'db.operation.name': operation,
         // Parameterised text only: values travel separately and never reach a span.
-        'db.query.text': event.query.sql,
+        'db.query.text': text,
         ...(database ? { 'db.namespace': database } : {}),
       },
     },

@@ -1,6 +1,7 @@
-import { context, propagation, SpanKind, SpanStatusCode, type TextMapGetter, type Tracer } from '@opentelemetry/api';
+import type { TextMapGetter, Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { otelApi } from './otel-api.js';
 
 /**
  * OpenTelemetry tracing, on only when an OTLP endpoint is configured: then the SDK is loaded, a
@@ -62,6 +63,7 @@ export interface ToolCallInfo {
  */
 export function traceToolCall(tracer: Tracer | undefined, call: ToolCallInfo, run: () => Promise<CallToolResult>): Promise<CallToolResult> {
   if (!tracer) return run();
+  const { context, propagation, SpanKind, SpanStatusCode } = otelApi();
   const parent = call.meta ? propagation.extract(context.active(), call.meta, metaGetter) : context.active();
   const attributes = {
     'mcp.method.name': 'tools/call',

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { executePrepared } from '../../db/prepared.js';
 import type { CustomersTable, DB, PaymentMethodKind } from '../../db/schema.js';
 import { addressJson } from '../orders/order-detail.repo.js';
 import type { MethodFields } from '../payments/payments.view.js';
@@ -67,7 +68,7 @@ export function customerWithStatsQuery(db: Kysely<DB>, ref: { id: string } | { e
 }
 
 export async function findCustomerWithStats(db: Kysely<DB>, ref: { id: string } | { email: string }) {
-  const row = await customerWithStatsQuery(db, ref).executeTakeFirst();
+  const [row] = await executePrepared(db, 'customer_with_stats', customerWithStatsQuery(db, ref));
   if (!row) return undefined;
   const { order_stats: stats, ...customer } = row;
   let last: string | null = null;

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { preciseIso } from '../../db/keyset.js';
+import { executePrepared } from '../../db/prepared.js';
 import type { DB } from '../../db/schema.js';
 
 /**
@@ -141,5 +142,5 @@ export function historyQuery(db: Kysely<DB>, args: HistoryArgs) {
 }
 
 export async function fetchHistory(db: Kysely<DB>, args: HistoryArgs): Promise<HistoryRow[]> {
-  return (await historyQuery(db, args).execute()) as HistoryRow[];
+  return (await executePrepared(db, 'history_page', historyQuery(db, args))) as HistoryRow[];
 }

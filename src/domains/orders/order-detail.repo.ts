@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { executePrepared } from '../../db/prepared.js';
 import type { AddressesTable, DB, RefundReason, VariantOptions } from '../../db/schema.js';
 import type { MethodFields } from '../payments/payments.view.js';
 
@@ -161,5 +162,6 @@ export function orderDetailQuery(db: Kysely<DB>, orderId: string) {
 }
 
 export async function findOrderDetail(db: Kysely<DB>, orderId: string) {
-  return orderDetailQuery(db, orderId).executeTakeFirst();
+  const [row] = await executePrepared(db, 'order_detail', orderDetailQuery(db, orderId));
+  return row;
 }
