@@ -7,10 +7,13 @@ import { DomainError } from '../lib/errors.js';
 import { type Logger, maskPii } from '../observability/logger.js';
 import { traceToolCall } from '../observability/tracing.js';
 import { newRequestContext, type Principal, type RequestContext } from '../request.js';
+import { type Progress, type ProgressExtra, progressFor } from './progress.js';
 
 /** What a tool handler gets: the process-wide app and this call's request context. */
 export interface ToolContext extends RequestContext {
   readonly app: App;
+  /** notifications/progress for long work, when the client sent a progressToken (a no-op otherwise). */
+  readonly progress: Progress;
 }
 
 export interface ToolOutput<O> {
@@ -43,7 +46,7 @@ export interface ToolDefinition<I extends AnyObject = AnyObject, O extends AnyOb
 }
 
 /** What the SDK hands a tool callback besides its arguments, as far as the wrapper uses it. */
-interface ToolCallExtra {
+interface ToolCallExtra extends ProgressExtra {
   readonly signal: AbortSignal;
   readonly requestId?: string | number;
   readonly sessionId?: string | undefined;
@@ -79,6 +82,7 @@ export function registerTool(server: McpServer, app: App, principal: Principal, 
           principal,
           requestId: req.requestId,
           signal: req.signal,
+          progress: progressFor(extra),
           get log() {
             return req.log;
           },
@@ -89,6 +93,12 @@ export function registerTool(server: McpServer, app: App, principal: Principal, 
           const out = await def.handler(args as never, ctx);
           return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
         } catch (err) {
+          // The SDK sends nothing for a cancelled request: no message to write, only a count and a log line.
+          if (extra.signal.aborted) {
+            errorCode = 'CANCELLED';
+            req.log.info('cancelled by the client');
+            return { isError: true, content: [] };
+          }
           const result = toolError(err, req.requestId, req.log);
           errorCode = errorCodeOf(result);
           return result;

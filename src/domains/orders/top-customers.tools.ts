@@ -43,8 +43,8 @@ export const topCustomersTool = defineTool({
   output: topCustomersOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { app }) => {
-    const r = await new TopCustomersService(app).top({ days: args.days, currency: args.currency, limit: args.limit });
+  handler: async (args, { app, signal, progress }) => {
+    const r = await new TopCustomersService(app).top({ days: args.days, currency: args.currency, limit: args.limit }, { signal, progress });
     const customers = r.customers.map((c, i) => ({
       rank: i + 1,
       customer_id: c.customer_id,
