@@ -1,4 +1,4 @@
-import type { CallToolResult, ProgressNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,7 +69,7 @@ afterAll(async () => {
 describe('progress and cancellation over stdio', () => {
   it('top_customers sends progress while the ranking runs, when the client gave a progressToken', async () => {
     await lockOrders();
-    const progress: ProgressNotification['params'][] = [];
+    const progress: Progress[] = [];
     const call = session.client.callTool({ name: 'top_customers', arguments: { days: 365 } }, CallToolResultSchema, {
       onprogress: (p) => progress.push(p),
       resetTimeoutOnProgress: true,
