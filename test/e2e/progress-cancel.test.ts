@@ -1,5 +1,5 @@
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, ProgressNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../seed/seed.js';
@@ -89,7 +89,7 @@ describe('progress and cancellation over stdio', () => {
 
   it('a call without a progressToken gets no progress, only its answer', async () => {
     const seen: unknown[] = [];
-    session.client.setNotificationHandler((await import('@modelcontextprotocol/sdk/types.js')).ProgressNotificationSchema, (n) => {
+    session.client.setNotificationHandler(ProgressNotificationSchema, (n) => {
       seen.push(n);
     });
     await lockOrders();
