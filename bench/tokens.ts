@@ -1,0 +1,289 @@
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type pg from 'pg';
+import { packageRoot } from '../src/lib/paths.js';
+import { peerCustomerHistory, peerEntry, peerGetOrder, peerSearchCustomers } from './peer.js';
+import { nameFragments } from './samples.js';
+import { SERVER_ENV } from './targets.js';
+
+/**
+ * Tokens per task: five scripted support tasks played through the SDK client against our server and
+ * against the peer's SQL tool, counting calls and the bytes of every response a model would read
+ * (the text content and the structuredContent, as UTF-8). Both sides work on the same records.
+ *
+ * The peer's scripts are its best case: each read is one statement returning what our tool returns
+ * (the same SQL our repos compile, or the naive ILIKE search), and no schema discovery is counted.
+ * The peer runs every statement in a READ ONLY transaction, so its write steps are refused: the
+ * bytes of the refusal are counted, and the task is marked as not done by the peer.
+ */
+
+export interface TaskSide {
+  calls: number;
+  /** Bytes of the responses: text plus structuredContent (JSON). */
+  responseBytes: number;
+  /** Bytes of the arguments the model wrote (JSON). */
+  requestBytes: number;
+  /** False when a step failed (the peer's refused writes). */
+  done: boolean;
+}
+
+export interface TaskResult {
+  id: string;
+  title: string;
+  ours: TaskSide;
+  peer: TaskSide;
+}
+
+/** Ours must use at most this share of the peer's response bytes per task. */
+export const TOKENS_TARGET_RATIO = 0.5;
+
+/** One MCP session that records the size of everything exchanged. */
+class Recorder {
+  private side: TaskSide = { calls: 0, responseBytes: 0, requestBytes: 0, done: true };
+
+  constructor(private readonly client: Client) {}
+
+  start(): void {
+    this.side = { calls: 0, responseBytes: 0, requestBytes: 0, done: true };
+  }
+
+  finish(): TaskSide {
+    return this.side;
+  }
+
+  async call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    const result = (await this.client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 })) as CallToolResult;
+    this.side.calls += 1;
+    this.side.requestBytes += Buffer.byteLength(JSON.stringify(args));
+    this.side.responseBytes += responseBytes(result);
+    if (result.isError) this.side.done = false;
+    return result;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+export function responseBytes(result: CallToolResult): number {
+  const text = result.content.reduce((n, c) => n + (c.type === 'text' ? Buffer.byteLength(c.text) : Buffer.byteLength(JSON.stringify(c))), 0);
+  return text + (result.structuredContent ? Buffer.byteLength(JSON.stringify(result.structuredContent)) : 0);
+}
+
+async function connect(command: string, args: string[], env: Record<string, string>): Promise<Recorder> {
+  const base: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[key] !== undefined) base[key] = process.env[key] as string;
+  const client = new Client({ name: 'supportdesk-bench-tokens', version: '0.0.0' });
+  await client.connect(new StdioClientTransport({ command, args, env: { ...base, ...env }, stderr: 'pipe' }));
+  // Lists tools as a client does (and arms the SDK client's output schema validation).
+  await client.listTools();
+  return new Recorder(client);
+}
+
+/** The records every task works on, sampled with a per-run salt so writes of earlier runs do not matter. */
+export interface TaskRecords {
+  customer: { id: string; fragment: string };
+  trackedOrderId: string;
+  refund: { orderId: string; amountCents: number };
+  addressChange: { orderId: string };
+  exchange: { orderId: string; lineNo: number; sku: string };
+}
+
+export async function sampleTaskRecords(client: pg.ClientBase, salt: string): Promise<TaskRecords> {
+  const one = async <T extends pg.QueryResultRow>(what: string, text: string): Promise<T> => {
+    const row = (await client.query<T>(text, [salt])).rows[0];
+    if (!row) throw new Error(`tokens bench: no ${what} in the bench database`);
+    return row;
+  };
+  const customer = await one<{ id: string; name: string }>(
+    'a customer with orders and messages',
+    `SELECT c.id, c.name FROM customers AS c WHERE c.name ~ '[A-Za-z]{4}' AND EXISTS (SELECT 1 FROM orders AS o WHERE o.customer_id = c.id)
+       AND EXISTS (SELECT 1 FROM interactions AS i WHERE i.customer_id = c.id) ORDER BY md5(c.id || $1) LIMIT 1`,
+  );
+  const tracked = await one<{ id: string }>(
+    'a shipped order with tracking',
+    `SELECT o.id FROM orders AS o WHERE o.status = 'shipped' AND EXISTS (SELECT 1 FROM shipments AS s WHERE s.order_id = o.id AND s.tracking_number IS NOT NULL)
+     ORDER BY md5(o.id || $1) LIMIT 1`,
+  );
+  const refund = await one<{ id: string; cents: number }>(
+    'a delivered order with money left to refund',
+    `SELECT id, ((paid_cents - refunded_cents) / 4)::int AS cents FROM orders WHERE status = 'delivered' AND paid_cents - refunded_cents >= 400
+     ORDER BY md5(id || $1) LIMIT 1`,
+  );
+  const address = await one<{ id: string }>(
+    'an order not shipped yet',
+    `SELECT id FROM orders WHERE status IN ('paid', 'processing') AND shipping_address_id IS NOT NULL ORDER BY md5(id || $1) LIMIT 1`,
+  );
+  const exchange = await one<{ id: string; line_no: number; sku: string }>(
+    'a delivered line that can become another variant',
+    `SELECT o.id, i.line_no, w.sku
+     FROM orders AS o JOIN order_items AS i ON i.order_id = o.id AND i.returned_quantity = 0
+     JOIN shipments AS sh ON sh.id = i.shipment_id AND sh.delivered_at > now() - interval '25 days'
+     JOIN variants AS v ON v.sku = i.sku
+     JOIN LATERAL (SELECT sku FROM variants AS w WHERE w.product_id = v.product_id AND w.sku <> v.sku AND w.stock_on_hand > 50
+       AND w.price_cents <= v.price_cents ORDER BY w.sku LIMIT 1) AS w ON TRUE
+     WHERE o.status = 'delivered' ORDER BY md5(o.id || $1) LIMIT 1`,
+  );
+  return {
+    customer: { id: customer.id, fragment: nameFragments([customer.name])[0] ?? customer.name.slice(0, 4) },
+    trackedOrderId: tracked.id,
+    refund: { orderId: refund.id, amountCents: refund.cents },
+    addressChange: { orderId: address.id },
+    exchange: { orderId: exchange.id, lineNo: exchange.line_no, sku: exchange.sku },
+  };
+}
+
+const NEW_ADDRESS = { recipient: 'Jane Doe', line1: '12 Elm Street', city: 'Springfield', region: 'IL', postal_code: '62704', country: 'US' };
+
+interface Task {
+  id: string;
+  title: string;
+  ours(s: Recorder, r: TaskRecords): Promise<void>;
+  peer(s: Recorder, r: TaskRecords): Promise<void>;
+}
+
+const sqlText = (text: string) => text.replace(/\s+/g, ' ').trim();
+const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+const structured = <T>(r: CallToolResult): T => r.structuredContent as T;
+
+/** The five tasks: what an agent asks, scripted as a model would call each server. */
+export const TASKS: readonly Task[] = [
+  {
+    id: 'T1',
+    title: 'find a customer by partial name, then their history',
+    async ours(s, r) {
+      await s.call('search_customers', { query: r.customer.fragment });
+      await s.call('get_customer_history', { customer_id: r.customer.id });
+    },
+    async peer(s, r) {
+      await s.call('query', { sql: peerSearchCustomers(r.customer.fragment) });
+      await s.call('query', { sql: peerCustomerHistory(r.customer.id, 20) });
+    },
+  },
+  {
+    id: 'T2',
+    title: 'order status with tracking',
+    async ours(s, r) {
+      await s.call('get_order', { order_id: r.trackedOrderId });
+    },
+    async peer(s, r) {
+      await s.call('query', { sql: peerGetOrder(r.trackedOrderId) });
+    },
+  },
+  {
+    id: 'T3',
+    title: 'a partial refund (prepare_refund + confirm_action)',
+    async ours(s, r) {
+      await s.call('get_order', { order_id: r.refund.orderId });
+      const prepared = await s.call('prepare_refund', { order_id: r.refund.orderId, amount_cents: r.refund.amountCents, reason: 'damaged' });
+      await s.call('confirm_action', { intent_id: structured<{ intent_id: string }>(prepared).intent_id });
+    },
+    async peer(s, r) {
+      const o = lit(r.refund.orderId);
+      await s.call('query', { sql: peerGetOrder(r.refund.orderId) });
+      await s.call('query', {
+        sql: sqlText(`BEGIN;
+          INSERT INTO refunds (id, order_id, amount_cents, currency, reason, created_by) SELECT 'ref_manual' || substr(md5(random()::text), 1, 10), id, ${r.refund.amountCents}, currency, 'damaged', 'agent' FROM orders WHERE id = ${o};
+          UPDATE orders SET refunded_cents = refunded_cents + ${r.refund.amountCents}, version = version + 1, updated_at = now() WHERE id = ${o} AND refunded_cents + ${r.refund.amountCents} <= paid_cents;
+          COMMIT;`),
+      });
+    },
+  },
+  {
+    id: 'T4',
+    title: 'an address change (order not shipped yet)',
+    async ours(s, r) {
+      const order = await s.call('get_order', { order_id: r.addressChange.orderId });
+      await s.call('change_shipping_address', { order_id: r.addressChange.orderId, expected_version: structured<{ version: number }>(order).version, address: NEW_ADDRESS });
+    },
+    async peer(s, r) {
+      const o = lit(r.addressChange.orderId);
+      await s.call('query', { sql: peerGetOrder(r.addressChange.orderId) });
+      const a = NEW_ADDRESS;
+      await s.call('query', {
+        sql: sqlText(`WITH a AS (INSERT INTO addresses (id, customer_id, recipient, line1, city, region, postal_code, country)
+          SELECT 'adr_manual' || substr(md5(random()::text), 1, 10), customer_id, ${lit(a.recipient)}, ${lit(a.line1)}, ${lit(a.city)}, ${lit(a.region)}, ${lit(a.postal_code)}, ${lit(a.country)}
+          FROM orders WHERE id = ${o} RETURNING id)
+          UPDATE orders SET shipping_address_id = (SELECT id FROM a), version = version + 1, updated_at = now() WHERE id = ${o} AND status IN ('pending', 'paid', 'processing')`),
+      });
+    },
+  },
+  {
+    id: 'T5',
+    title: 'an exchange (another variant of a delivered item)',
+    async ours(s, r) {
+      const x = r.exchange;
+      await s.call('get_order', { order_id: x.orderId });
+      await s.call('get_product', { sku: x.sku });
+      const prepared = await s.call('prepare_exchange', { order_id: x.orderId, items: [{ line_no: x.lineNo, sku: x.sku }], reason: 'wrong_size' });
+      await s.call('confirm_action', { intent_id: structured<{ intent_id: string }>(prepared).intent_id });
+    },
+    async peer(s, r) {
+      const x = r.exchange;
+      const o = lit(x.orderId);
+      await s.call('query', { sql: peerGetOrder(x.orderId) });
+      await s.call('query', {
+        sql: sqlText(`SELECT p.id AS product_id, p.name, v.sku, v.options, v.price_cents, v.currency, v.stock_on_hand
+          FROM variants AS v JOIN products AS p ON p.id = v.product_id
+          WHERE v.product_id = (SELECT product_id FROM variants WHERE sku = ${lit(x.sku)}) ORDER BY v.sku`),
+      });
+      await s.call('query', {
+        sql: sqlText(`BEGIN;
+          UPDATE variants SET stock_on_hand = stock_on_hand - 1 WHERE sku = ${lit(x.sku)} AND stock_on_hand >= 1;
+          UPDATE order_items SET returned_quantity = returned_quantity + 1 WHERE order_id = ${o} AND line_no = ${x.lineNo};
+          INSERT INTO shipments (id, order_id, kind) VALUES ('shp_manual' || substr(md5(random()::text), 1, 10), ${o}, 'replacement');
+          UPDATE orders SET version = version + 1, updated_at = now() WHERE id = ${o};
+          COMMIT;`),
+      });
+    },
+  },
+];
+
+/** Plays every task on both servers, ours first (its writes change the records the peer then reads only). */
+export async function measureTokens(databaseUrl: string, records: TaskRecords): Promise<TaskResult[]> {
+  const ours = await connect(process.execPath, [path.join(packageRoot(), 'dist', 'src', 'main.js')], { DATABASE_URL: databaseUrl, ...SERVER_ENV });
+  const peer = await connect(process.execPath, [peerEntry(), databaseUrl], {});
+  try {
+    const results: TaskResult[] = [];
+    for (const task of TASKS) {
+      peer.start();
+      await task.peer(peer, records);
+      const peerSide = peer.finish();
+      ours.start();
+      await task.ours(ours, records);
+      results.push({ id: task.id, title: task.title, ours: ours.finish(), peer: peerSide });
+    }
+    return results;
+  } finally {
+    await ours.close();
+    await peer.close();
+  }
+}
+
+export const tokensPass = (t: TaskResult): boolean => t.ours.done && t.ours.responseBytes <= TOKENS_TARGET_RATIO * t.peer.responseBytes;
+
+export function renderTokensTable(results: readonly TaskResult[]): string {
+  const kb = (n: number) => (n / 1024).toFixed(1);
+  const lines = [
+    '| task | ours: calls | ours: response KB | peer: calls | peer: response KB | ours / peer | ours: request KB | peer: request KB | target ≤ 0.5 |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const t of results) {
+    const peerNote = t.peer.done ? '' : ' ³';
+    lines.push(
+      `| ${t.id} ${t.title} | ${t.ours.calls} | ${kb(t.ours.responseBytes)} | ${t.peer.calls}${peerNote} | ${kb(t.peer.responseBytes)} | ` +
+        `${(t.ours.responseBytes / t.peer.responseBytes).toFixed(2)} | ${kb(t.ours.requestBytes)} | ${kb(t.peer.requestBytes)} | ${tokensPass(t) ? 'PASS' : 'MISS'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The one line the main bench prints. */
+export function tokensSummaryLine(results: readonly TaskResult[]): string {
+  const passed = results.filter(tokensPass).length;
+  const ratios = results.map((t) => `${t.id} ${(t.ours.responseBytes / t.peer.responseBytes).toFixed(2)}`).join(', ');
+  return `tokens per task (ours / peer response bytes, target ≤ ${TOKENS_TARGET_RATIO}): ${ratios}: ${passed === results.length ? 'PASS' : `MISS (${results.length - passed} of ${results.length})`}`;
+}
