@@ -35,10 +35,11 @@ async function main(): Promise<void> {
     await client.connect();
     const records = await sampleTaskRecords(client, String(Date.now()));
     await client.end();
-    const results = await measureTokens(url, records);
-    console.log(`\n${renderTokensTable(results)}\n`);
+    const report = await measureTokens(url, records);
+    const results = report.tasks;
+    console.log(`\n${renderTokensTable(report)}\n`);
     if (results.some((t) => !t.peer.done)) console.log('³ the peer runs every statement READ ONLY: its write step was refused; the bytes of the refusal are counted.\n');
-    say(tokensSummaryLine(results));
+    say(tokensSummaryLine(report));
     for (const t of results.filter((r) => !tokensPass(r))) say(`MISS ${t.id}: ours ${t.ours.responseBytes} B${t.ours.done ? '' : ' (a step failed)'}, peer ${t.peer.responseBytes} B`);
   } finally {
     await cleanup.run();

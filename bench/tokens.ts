@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type pg from 'pg';
 import { packageRoot } from '../src/lib/paths.js';
-import { peerCustomerHistory, peerEntry, peerGetOrder, peerSearchCustomers } from './peer.js';
+import { peerEntry, peerSearchCustomers } from './peer.js';
 import { nameFragments } from './samples.js';
 import { SERVER_ENV } from './targets.js';
 
@@ -13,16 +13,18 @@ import { SERVER_ENV } from './targets.js';
  * against the peer's SQL tool, counting calls and the bytes of every response a model would read
  * (the text content and the structuredContent, as UTF-8). Both sides work on the same records.
  *
- * The peer's scripts are its best case: each read is one statement returning what our tool returns
- * (the same SQL our repos compile, or the naive ILIKE search), and no schema discovery is counted.
- * The peer runs every statement in a READ ONLY transaction, so its write steps are refused: the
- * bytes of the refusal are counted, and the task is marked as not done by the peer.
+ * The peer's scripts are the plain statements a model writes (see TASKS); the schema discovery a
+ * model needs first is not counted. The peer runs every statement in a READ ONLY transaction, so its
+ * write steps are refused: the bytes of the refusal are counted (far fewer than a success would
+ * return), and the task is marked as not done by the peer.
  */
 
 export interface TaskSide {
   calls: number;
   /** Bytes of the responses: text plus structuredContent (JSON). */
   responseBytes: number;
+  /** Of responseBytes, the text content alone. */
+  textBytes: number;
   /** Bytes of the arguments the model wrote (JSON). */
   requestBytes: number;
   /** False when a step failed (the peer's refused writes). */
@@ -41,25 +43,48 @@ export const TOKENS_TARGET_RATIO = 0.5;
 
 /** One MCP session that records the size of everything exchanged. */
 class Recorder {
-  private side: TaskSide = { calls: 0, responseBytes: 0, requestBytes: 0, done: true };
+  private side: TaskSide = { calls: 0, responseBytes: 0, textBytes: 0, requestBytes: 0, done: true };
 
   constructor(private readonly client: Client) {}
 
   start(): void {
-    this.side = { calls: 0, responseBytes: 0, requestBytes: 0, done: true };
+    this.side = { calls: 0, responseBytes: 0, textBytes: 0, requestBytes: 0, done: true };
   }
 
   finish(): TaskSide {
     return this.side;
   }
 
+  /** A tool call; a failure (an isError result, or the JSON-RPC error the peer answers a refused write with) counts its message bytes and marks the task not done. */
   async call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-    const result = (await this.client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 })) as CallToolResult;
     this.side.calls += 1;
     this.side.requestBytes += Buffer.byteLength(JSON.stringify(args));
+    let result: CallToolResult;
+    try {
+      result = (await this.client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 })) as CallToolResult;
+    } catch (err) {
+      if (!(err instanceof McpError)) throw err;
+      const bytes = Buffer.byteLength(JSON.stringify({ code: err.code, message: err.message, data: err.data }));
+      this.side.responseBytes += bytes;
+      this.side.textBytes += bytes;
+      this.side.done = false;
+      return { isError: true, content: [{ type: 'text', text: err.message }] };
+    }
     this.side.responseBytes += responseBytes(result);
+    this.side.textBytes += textBytes(result);
     if (result.isError) this.side.done = false;
     return result;
+  }
+
+  /** What a conversation pays before its first task: tools/list, and for a SQL tool the schema it must read (the peer's table resources). */
+  async fixedCost(withSchema: boolean): Promise<{ toolsBytes: number; schemaBytes: number }> {
+    const toolsBytes = Buffer.byteLength(JSON.stringify((await this.client.listTools()).tools));
+    if (!withSchema) return { toolsBytes, schemaBytes: 0 };
+    let schemaBytes = 0;
+    for (const r of (await this.client.listResources()).resources) {
+      schemaBytes += Buffer.byteLength(JSON.stringify((await this.client.readResource({ uri: r.uri })).contents));
+    }
+    return { toolsBytes, schemaBytes };
   }
 
   close(): Promise<void> {
@@ -67,9 +92,11 @@ class Recorder {
   }
 }
 
+const textBytes = (result: CallToolResult): number =>
+  result.content.reduce((n, c) => n + (c.type === 'text' ? Buffer.byteLength(c.text) : Buffer.byteLength(JSON.stringify(c))), 0);
+
 export function responseBytes(result: CallToolResult): number {
-  const text = result.content.reduce((n, c) => n + (c.type === 'text' ? Buffer.byteLength(c.text) : Buffer.byteLength(JSON.stringify(c))), 0);
-  return text + (result.structuredContent ? Buffer.byteLength(JSON.stringify(result.structuredContent)) : 0);
+  return textBytes(result) + (result.structuredContent ? Buffer.byteLength(JSON.stringify(result.structuredContent)) : 0);
 }
 
 async function connect(command: string, args: string[], env: Record<string, string>): Promise<Recorder> {
@@ -149,7 +176,12 @@ const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 const structured = <T>(r: CallToolResult): T => r.structuredContent as T;
 
-/** The five tasks: what an agent asks, scripted as a model would call each server. */
+/**
+ * The five tasks: what an agent asks, scripted as a model would call each server. On the peer, the
+ * model writes plain SQL against the tables (it knows the schema; reading it is not counted): the
+ * naive ILIKE search, `SELECT *` of the rows a task is about (a model asks for the whole order, the
+ * messages, the shipments), and one transaction for each write, which the peer refuses.
+ */
 export const TASKS: readonly Task[] = [
   {
     id: 'T1',
@@ -159,8 +191,11 @@ export const TASKS: readonly Task[] = [
       await s.call('get_customer_history', { customer_id: r.customer.id });
     },
     async peer(s, r) {
+      const c = lit(r.customer.id);
       await s.call('query', { sql: peerSearchCustomers(r.customer.fragment) });
-      await s.call('query', { sql: peerCustomerHistory(r.customer.id, 20) });
+      await s.call('query', { sql: `SELECT id, status, currency, total_cents, refunded_cents, created_at FROM orders WHERE customer_id = ${c} ORDER BY created_at DESC LIMIT 20` });
+      await s.call('query', { sql: `SELECT r.* FROM refunds AS r JOIN orders AS o ON o.id = r.order_id WHERE o.customer_id = ${c} ORDER BY r.created_at DESC LIMIT 20` });
+      await s.call('query', { sql: `SELECT * FROM interactions WHERE customer_id = ${c} ORDER BY created_at DESC LIMIT 20` });
     },
   },
   {
@@ -170,7 +205,9 @@ export const TASKS: readonly Task[] = [
       await s.call('get_order', { order_id: r.trackedOrderId });
     },
     async peer(s, r) {
-      await s.call('query', { sql: peerGetOrder(r.trackedOrderId) });
+      const o = lit(r.trackedOrderId);
+      await s.call('query', { sql: `SELECT * FROM orders WHERE id = ${o}` });
+      await s.call('query', { sql: `SELECT * FROM shipments WHERE order_id = ${o}` });
     },
   },
   {
@@ -183,11 +220,15 @@ export const TASKS: readonly Task[] = [
     },
     async peer(s, r) {
       const o = lit(r.refund.orderId);
-      await s.call('query', { sql: peerGetOrder(r.refund.orderId) });
+      const cents = r.refund.amountCents;
+      await s.call('query', { sql: `SELECT * FROM orders WHERE id = ${o}` });
+      await s.call('query', { sql: `SELECT * FROM payment_transactions WHERE order_id = ${o}` });
       await s.call('query', {
         sql: sqlText(`BEGIN;
-          INSERT INTO refunds (id, order_id, amount_cents, currency, reason, created_by) SELECT 'ref_manual' || substr(md5(random()::text), 1, 10), id, ${r.refund.amountCents}, currency, 'damaged', 'agent' FROM orders WHERE id = ${o};
-          UPDATE orders SET refunded_cents = refunded_cents + ${r.refund.amountCents}, version = version + 1, updated_at = now() WHERE id = ${o} AND refunded_cents + ${r.refund.amountCents} <= paid_cents;
+          INSERT INTO refunds (id, order_id, amount_cents, currency, reason, created_by) SELECT 'ref_' || substr(md5(random()::text), 1, 12), id, ${cents}, currency, 'damaged', 'agent' FROM orders WHERE id = ${o};
+          INSERT INTO payment_transactions (id, order_id, payment_method_id, kind, amount_cents, currency, status)
+            SELECT 'txn_' || substr(md5(random()::text), 1, 12), order_id, payment_method_id, 'refund', ${cents}, currency, 'pending' FROM payment_transactions WHERE order_id = ${o} AND kind = 'payment' LIMIT 1;
+          UPDATE orders SET refunded_cents = refunded_cents + ${cents}, version = version + 1, updated_at = now() WHERE id = ${o} AND refunded_cents + ${cents} <= paid_cents;
           COMMIT;`),
       });
     },
@@ -201,11 +242,11 @@ export const TASKS: readonly Task[] = [
     },
     async peer(s, r) {
       const o = lit(r.addressChange.orderId);
-      await s.call('query', { sql: peerGetOrder(r.addressChange.orderId) });
       const a = NEW_ADDRESS;
+      await s.call('query', { sql: `SELECT * FROM orders WHERE id = ${o}` });
       await s.call('query', {
         sql: sqlText(`WITH a AS (INSERT INTO addresses (id, customer_id, recipient, line1, city, region, postal_code, country)
-          SELECT 'adr_manual' || substr(md5(random()::text), 1, 10), customer_id, ${lit(a.recipient)}, ${lit(a.line1)}, ${lit(a.city)}, ${lit(a.region)}, ${lit(a.postal_code)}, ${lit(a.country)}
+          SELECT 'adr_' || substr(md5(random()::text), 1, 12), customer_id, ${lit(a.recipient)}, ${lit(a.line1)}, ${lit(a.city)}, ${lit(a.region)}, ${lit(a.postal_code)}, ${lit(a.country)}
           FROM orders WHERE id = ${o} RETURNING id)
           UPDATE orders SET shipping_address_id = (SELECT id FROM a), version = version + 1, updated_at = now() WHERE id = ${o} AND status IN ('pending', 'paid', 'processing')`),
       });
@@ -224,17 +265,15 @@ export const TASKS: readonly Task[] = [
     async peer(s, r) {
       const x = r.exchange;
       const o = lit(x.orderId);
-      await s.call('query', { sql: peerGetOrder(x.orderId) });
-      await s.call('query', {
-        sql: sqlText(`SELECT p.id AS product_id, p.name, v.sku, v.options, v.price_cents, v.currency, v.stock_on_hand
-          FROM variants AS v JOIN products AS p ON p.id = v.product_id
-          WHERE v.product_id = (SELECT product_id FROM variants WHERE sku = ${lit(x.sku)}) ORDER BY v.sku`),
-      });
+      await s.call('query', { sql: `SELECT * FROM orders WHERE id = ${o}` });
+      await s.call('query', { sql: `SELECT * FROM order_items WHERE order_id = ${o}` });
+      await s.call('query', { sql: `SELECT * FROM shipments WHERE order_id = ${o}` });
+      await s.call('query', { sql: `SELECT * FROM variants WHERE product_id = (SELECT product_id FROM variants WHERE sku = ${lit(x.sku)}) ORDER BY sku` });
       await s.call('query', {
         sql: sqlText(`BEGIN;
           UPDATE variants SET stock_on_hand = stock_on_hand - 1 WHERE sku = ${lit(x.sku)} AND stock_on_hand >= 1;
           UPDATE order_items SET returned_quantity = returned_quantity + 1 WHERE order_id = ${o} AND line_no = ${x.lineNo};
-          INSERT INTO shipments (id, order_id, kind) VALUES ('shp_manual' || substr(md5(random()::text), 1, 10), ${o}, 'replacement');
+          INSERT INTO shipments (id, order_id, kind) VALUES ('shp_' || substr(md5(random()::text), 1, 12), ${o}, 'replacement');
           UPDATE orders SET version = version + 1, updated_at = now() WHERE id = ${o};
           COMMIT;`),
       });
@@ -242,11 +281,19 @@ export const TASKS: readonly Task[] = [
   },
 ];
 
-/** Plays every task on both servers, ours first (its writes change the records the peer then reads only). */
-export async function measureTokens(databaseUrl: string, records: TaskRecords): Promise<TaskResult[]> {
+export interface TokensReport {
+  tasks: TaskResult[];
+  /** Bytes a conversation pays up front: our tools/list; the peer's tools/list plus its table schemas. */
+  fixed: { ours: number; peerTools: number; peerSchema: number };
+}
+
+/** Plays every task on both servers, the peer first (it only reads), then ours. */
+export async function measureTokens(databaseUrl: string, records: TaskRecords): Promise<TokensReport> {
   const ours = await connect(process.execPath, [path.join(packageRoot(), 'dist', 'src', 'main.js')], { DATABASE_URL: databaseUrl, ...SERVER_ENV });
   const peer = await connect(process.execPath, [peerEntry(), databaseUrl], {});
   try {
+    const oursFixed = await ours.fixedCost(false);
+    const peerFixed = await peer.fixedCost(true);
     const results: TaskResult[] = [];
     for (const task of TASKS) {
       peer.start();
@@ -256,7 +303,7 @@ export async function measureTokens(databaseUrl: string, records: TaskRecords): 
       await task.ours(ours, records);
       results.push({ id: task.id, title: task.title, ours: ours.finish(), peer: peerSide });
     }
-    return results;
+    return { tasks: results, fixed: { ours: oursFixed.toolsBytes, peerTools: peerFixed.toolsBytes, peerSchema: peerFixed.schemaBytes } };
   } finally {
     await ours.close();
     await peer.close();
@@ -265,24 +312,30 @@ export async function measureTokens(databaseUrl: string, records: TaskRecords): 
 
 export const tokensPass = (t: TaskResult): boolean => t.ours.done && t.ours.responseBytes <= TOKENS_TARGET_RATIO * t.peer.responseBytes;
 
-export function renderTokensTable(results: readonly TaskResult[]): string {
+export function renderTokensTable(report: TokensReport): string {
   const kb = (n: number) => (n / 1024).toFixed(1);
   const lines = [
-    '| task | ours: calls | ours: response KB | peer: calls | peer: response KB | ours / peer | ours: request KB | peer: request KB | target ≤ 0.5 |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| task | ours: calls | ours: response KB (text + structured) | peer: calls | peer: response KB | ours / peer | ours: text only KB | ours: request KB | peer: request KB | target ≤ 0.5 |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
-  for (const t of results) {
-    const peerNote = t.peer.done ? '' : ' ³';
+  for (const t of report.tasks) {
     lines.push(
-      `| ${t.id} ${t.title} | ${t.ours.calls} | ${kb(t.ours.responseBytes)} | ${t.peer.calls}${peerNote} | ${kb(t.peer.responseBytes)} | ` +
-        `${(t.ours.responseBytes / t.peer.responseBytes).toFixed(2)} | ${kb(t.ours.requestBytes)} | ${kb(t.peer.requestBytes)} | ${tokensPass(t) ? 'PASS' : 'MISS'} |`,
+      `| ${t.id} ${t.title} | ${t.ours.calls} | ${kb(t.ours.responseBytes)} | ${t.peer.calls}${t.peer.done ? '' : ' ³'} | ${kb(t.peer.responseBytes)} | ` +
+        `${(t.ours.responseBytes / t.peer.responseBytes).toFixed(2)} | ${kb(t.ours.textBytes)} | ${kb(t.ours.requestBytes)} | ${kb(t.peer.requestBytes)} | ${tokensPass(t) ? 'PASS' : 'MISS'} |`,
     );
   }
+  const f = report.fixed;
+  lines.push(
+    '',
+    `Once per conversation (not in the table): ours ${kb(f.ours)} KB of tools/list; the peer ${kb(f.peerTools)} KB of tools/list plus ${kb(f.peerSchema)} KB ` +
+      'of table schemas (its resources), which a model must read before it can write any SQL.',
+  );
   return lines.join('\n');
 }
 
 /** The one line the main bench prints. */
-export function tokensSummaryLine(results: readonly TaskResult[]): string {
+export function tokensSummaryLine(report: TokensReport): string {
+  const results = report.tasks;
   const passed = results.filter(tokensPass).length;
   const ratios = results.map((t) => `${t.id} ${(t.ours.responseBytes / t.peer.responseBytes).toFixed(2)}`).join(', ');
   return `tokens per task (ours / peer response bytes, target ≤ ${TOKENS_TARGET_RATIO}): ${ratios}: ${passed === results.length ? 'PASS' : `MISS (${results.length - passed} of ${results.length})`}`;
