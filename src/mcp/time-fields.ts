@@ -5,9 +5,9 @@ import { z } from 'zod';
 export const sinceField = z.iso
   .datetime({ offset: true })
   .optional()
-  .describe('Only records created at or after this ISO 8601 timestamp, e.g. 2025-01-31T00:00:00Z (inclusive).');
+  .describe('Created at or after this time (inclusive), e.g. 2025-01-31T00:00:00Z.');
 
 export const untilField = z.iso
   .datetime({ offset: true })
   .optional()
-  .describe('Only records created before this ISO 8601 timestamp (exclusive). Must not be earlier than since.');
+  .describe('Created before this time (exclusive); not before since.');

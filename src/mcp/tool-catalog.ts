@@ -9,9 +9,10 @@ import type { ToolDefinition } from './define-tool.js';
  * - Input schemas: JSON Schema of what the tool accepts, without the `$schema` header, without the
  *   ±2^53 bounds zod adds to every integer, and without a regex where a `format` (email, date-time)
  *   already says it.
- * - Output schemas: the top-level fields of `structuredContent` and their JSON types. The server
- *   validates every result against the full output schema before sending it, and the full schemas
- *   are in the supportdesk://docs/tools resource.
+ * - Output schemas: the names of the top-level fields of `structuredContent`, which is what a model
+ *   needs to chain calls. The server validates every result against the full output schema before
+ *   sending it, the tool descriptions say what each result holds, and the full schemas are in the
+ *   supportdesk://docs/tools resource.
  * - Annotations: the four hints (the title is the tool's own `title`).
  */
 
@@ -33,22 +34,13 @@ function trim(node: unknown): unknown {
   return out;
 }
 
-/** The JSON type(s) of one property: "string", or ["string", "null"] for a union. */
-function typeOf(schema: JsonSchema): JsonSchema {
-  if (schema.type !== undefined) return { type: schema.type };
-  const variants = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
-  const types = [...new Set((variants ?? []).map((v) => v.type).filter((t): t is string => typeof t === 'string'))];
-  if (types.length === 0) return {};
-  return { type: types.length === 1 ? types[0] : types };
-}
-
 export function inputJsonSchema(def: ToolDefinition): Tool['inputSchema'] {
   return trim(z.toJSONSchema(def.input, { io: 'input', target: 'draft-7', unrepresentable: 'any' })) as Tool['inputSchema'];
 }
 
 export function outputJsonSchema(def: ToolDefinition): NonNullable<Tool['outputSchema']> {
   const full = z.toJSONSchema(def.output, { io: 'output', target: 'draft-7', unrepresentable: 'any' }) as JsonSchema;
-  const properties = Object.fromEntries(Object.entries((full.properties ?? {}) as Record<string, JsonSchema>).map(([name, p]) => [name, typeOf(p)]));
+  const properties = Object.fromEntries(Object.keys((full.properties ?? {}) as Record<string, JsonSchema>).map((name) => [name, {}]));
   return { type: 'object', properties };
 }
 

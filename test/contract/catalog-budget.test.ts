@@ -31,4 +31,20 @@ describe('tools/list budget', () => {
     expect(tools.length).toBeGreaterThanOrEqual(19);
     expect(bytes / tools.length, `${bytes} bytes for ${tools.length} tools:\n${perTool.join('\n')}`).toBeLessThanOrEqual(BUDGET_BYTES_PER_TOOL);
   });
+
+  it('repeats nothing a client does not need: no $schema, no ±2^53 integer bounds, no regex beside a format', async () => {
+    const text = JSON.stringify((await app.client.listTools()).tools);
+    expect(text).not.toContain('$schema');
+    expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    expect(text).not.toMatch(/"format":"[a-z-]+","pattern"|"pattern":"[^"]*","format"/);
+    expect(text).toContain('"format":"date-time"');
+  });
+
+  it('lists every top-level field of each result, so a model can chain calls', async () => {
+    const { tools } = await app.client.listTools();
+    const confirm = tools.find((t) => t.name === 'confirm_action');
+    const prepare = tools.find((t) => t.name === 'prepare_refund');
+    expect(Object.keys(prepare?.outputSchema?.properties ?? {})).toContain('intent_id');
+    expect(Object.keys(confirm?.outputSchema?.properties ?? {})).toEqual(expect.arrayContaining(['intent_id', 'replayed', 'order_version']));
+  });
 });

@@ -36,9 +36,9 @@ export const topCustomersTool = defineTool({
   title: 'Top customers by revenue',
   description:
     'Customers ranked by net revenue (payments minus refunds, cancelled orders excluded) over the last `days` days (default 90, max 730) ' +
-    'in one currency (default USD). Use it to find the most valuable customers, e.g. before a goodwill decision. Returns up to `limit` (max 100, default 10) ' +
-    'customers with rank, id, name, email, tier, order count and net revenue. Not paginated: it is a ranking. Results may be cached briefly ' +
-    '(see computed_at); writes through this server refresh it.',
+    'in one currency (default USD), e.g. before a goodwill decision. Up to `limit` (max 100, default 10) customers with rank, id, name, email, tier, ' +
+    'order count and net revenue; not paginated. May be cached briefly (computed_at); our writes refresh it. Uncached it can take seconds: ' +
+    'a progressToken gets progress notifications.',
   input: topCustomersInput,
   output: topCustomersOutput,
   access: 'read',
