@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../seed/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { type HttpServerProcess, MCP_HEADERS, spawnHttpServer, type TokenFile, writeTokenFile } from '../helpers/http.js';
 import { connectOverStdio, type StdioSession } from '../helpers/server-process.js';
 
 /**
@@ -130,5 +131,58 @@ describe('progress and cancellation over stdio', () => {
       expect(again.isError).toBeFalsy();
     }
     expect((await serverBackends()).length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('progress and cancellation over Streamable HTTP', () => {
+  let http: HttpServerProcess;
+  let tokens: TokenFile;
+
+  beforeAll(async () => {
+    tokens = await writeTokenFile([{ id: 'http-agent', role: 'agent' }]);
+    http = await spawnHttpServer({ DATABASE_URL: tdb.url, SUPPORTDESK_TOKENS_FILE: tokens.file, SUPPORTDESK_HTTP_RATE_LIMIT: '0', SUPPORTDESK_POOL_SIZE: '2' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await http?.stop();
+  });
+
+  const post = (days: number, signal?: AbortSignal) =>
+    fetch(http.mcpUrl, {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${tokens.tokens['http-agent']}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'top_customers', arguments: { days }, _meta: { progressToken: 'p1' } } }),
+      ...(signal ? { signal } : {}),
+    });
+
+  it('streams progress events, then the answer, on the request that asked for them', async () => {
+    await lockOrders();
+    const response = post(400);
+    await waitFor('the ranking to wait on the lock', async () => (await serverBackends()).find((b) => ranking(b) && b.wait_event_type === 'Lock'));
+    await new Promise((r) => setTimeout(r, 1_200));
+    await locker.query('ROLLBACK');
+    const res = await response;
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const events = (await res.text()).split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as { method?: string; id?: number });
+    expect(events.filter((e) => e.method === 'notifications/progress').length).toBeGreaterThanOrEqual(2);
+    expect(events.at(-1)?.id).toBe(1);
+  });
+
+  it('a request the client closes stops its query in PostgreSQL and leaves the pool clean', async () => {
+    await lockOrders();
+    const abort = new AbortController();
+    const response = post(401, abort.signal).then(async (res) => res.text());
+    const backend = await waitFor('the ranking to wait on the lock', async () => (await serverBackends()).find((b) => ranking(b) && b.wait_event_type === 'Lock'));
+    abort.abort();
+    await expect(response).rejects.toThrow();
+    const after = await waitFor('the ranking to stop', async () => {
+      const rows = await serverBackends();
+      return rows.some(ranking) ? undefined : rows;
+    }, 5_000);
+    expect(after.find((b) => b.pid === backend.pid)?.state).toBe('idle');
+    expect(after.map((b) => b.state)).toEqual(after.map(() => 'idle'));
+    await locker.query('ROLLBACK');
+    const again = await post(402);
+    expect(await again.text()).toContain('"result"');
   });
 });
