@@ -340,3 +340,8 @@ export function tokensSummaryLine(report: TokensReport): string {
   const ratios = results.map((t) => `${t.id} ${(t.ours.responseBytes / t.peer.responseBytes).toFixed(2)}`).join(', ');
   return `tokens per task (ours / peer response bytes, target ≤ ${TOKENS_TARGET_RATIO}): ${ratios}: ${passed === results.length ? 'PASS' : `MISS (${results.length - passed} of ${results.length})`}`;
 }
+
+/** The main bench's hook: samples the records on `client`, plays the tasks on `databaseUrl`, returns the summary line. */
+export async function tokensBenchLine(client: pg.ClientBase, databaseUrl: string, salt: string): Promise<string> {
+  return tokensSummaryLine(await measureTokens(databaseUrl, await sampleTaskRecords(client, salt)));
+}
