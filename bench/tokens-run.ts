@@ -2,7 +2,8 @@ import pg from 'pg';
 import { createLogger } from '../src/observability/logger.js';
 import { type BenchSize, openBenchServer, prepareBenchDatabase } from './database.js';
 import { Cleanup, say } from './lifecycle.js';
-import { measureTokens, renderTokensTable, sampleTaskRecords, tokensPass, tokensSummaryLine } from './tokens.js';
+import { measureTokens, renderTokensTable, tokensPass, tokensSummaryLine } from './tokens.js';
+import { sampleTaskRecords } from './tokens-tasks.js';
 
 /**
  * `npm run bench:tokens [-- --size small|large | --database-url URL]`: the five support tasks through
