@@ -4,7 +4,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { App } from './app.js';
 import { registerAuditResource } from './domains/audit/audit.resource.js';
-import { registerTool, type ToolDefinition } from './mcp/define-tool.js';
+import { registerTools, type ToolDefinition } from './mcp/define-tool.js';
 import { registerPrompts } from './mcp/prompts.js';
 import { registerResources } from './mcp/resources.js';
 import { serveToolCatalog } from './mcp/tool-catalog.js';
@@ -70,7 +70,7 @@ export function buildServer(app: App, principal: Principal, parts: ServerParts =
   const visible = visibleTools(principal);
   const names = parts.tools ?? [];
   const tools = names === 'all' ? visible : visible.filter((t) => names.includes(t.name));
-  for (const tool of tools) registerTool(server, app, principal, tool);
+  if (parts.tools) registerTools(server, app, principal, tools);
   if (tools.length > 0) serveToolCatalog(server, tools);
   if (parts.resources) {
     registerResources(server, app, principal, visible);

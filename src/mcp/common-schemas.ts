@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idPattern } from '../lib/ids.js';
+import { unsafeTextAt } from '../lib/text-safety.js';
 
 /** Field schemas shared by several tools, so the same thing is validated and described the same way. */
 
@@ -51,4 +52,25 @@ export const pageInfo = {
   next_cursor: z.string().optional().describe('Cursor for the next page; present only when has_more is true.'),
 };
 
+/** The text rendering's note on a cut page: it carries the cursor, for clients that show the model only text. */
+export const morePages = (page: { hasMore: boolean; nextCursor?: string | undefined }): string =>
+  page.hasMore ? ` (more available: pass next_cursor "${page.nextCursor ?? ''}")` : '';
+
 export const toIso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+
+/**
+ * The refinement every tool input goes through (applied once, to the whole argument object, by the
+ * tool wrapper): a string value or key with a NUL byte or a lone UTF-16 surrogate is refused, naming
+ * the field. PostgreSQL cannot store either (22021, 22P05), so such text must never reach it.
+ * A refinement rather than a JSON Schema `pattern`: the advertised schemas stay as they are.
+ */
+export function rejectUnsafeText(value: unknown, ctx: z.RefinementCtx): void {
+  const found = unsafeTextAt(value);
+  if (found) ctx.addIssue({ code: 'custom', path: found.path, message: `contains ${found.problem}, which text cannot hold` });
+}
+
+/** A list input that also takes a single value ("paid" for ["paid"]); the advertised schema is the list's. */
+export const oneOrMany = <T extends z.ZodType>(list: T) => z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), list);
+
+/** A timestamp input that also takes a date alone (2025-01-31: 00:00 UTC that day); the advertised schema is the timestamp's. */
+export const dayOrTimestamp = <T extends z.ZodType>(timestamp: T) => z.preprocess((v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v), timestamp);

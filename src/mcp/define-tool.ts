@@ -1,13 +1,15 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import { isStatementTimeout, isTransientDbError } from '../db/pg-errors.js';
+import { isStatementTimeout, isTransientDbError, sqlState } from '../db/pg-errors.js';
 import type { App } from '../app.js';
 import { DomainError } from '../lib/errors.js';
 import { type Logger, maskPii } from '../observability/logger.js';
 import { traceToolCall } from '../observability/tracing.js';
 import { newRequestContext, type Principal, type RequestContext } from '../request.js';
 import { type Progress, type ProgressExtra, progressFor } from './progress.js';
+import { parseToolInput } from './tool-input.js';
+import { fenceJson, untrustedFence } from './untrusted.js';
 
 /** What a tool handler gets: the process-wide app and this call's request context. */
 export interface ToolContext extends RequestContext {
@@ -58,24 +60,47 @@ export function defineTool<I extends AnyObject, O extends AnyObject>(def: ToolDe
   return def as unknown as ToolDefinition;
 }
 
+type ToolRunner = (args: unknown, extra: ToolCallExtra) => Promise<CallToolResult>;
+
 /**
- * Registers one tool with the single wrapper every tool goes through: request id, logging,
- * metrics, cancellation, and error mapping (domain errors become actionable isError results;
- * anything else an opaque isError with a reference id, details to the log only).
- * Input validation is the SDK's: it parses `input` before the handler runs.
+ * Registers the tools with the single wrapper every call goes through: argument validation, request
+ * id, logging, metrics, cancellation, and error mapping (domain errors become actionable isError
+ * results; anything else an opaque isError with a reference id, details to the log only).
+ *
+ * The SDK lists the tools (their advertised schemas are exactly `input`), but tools/call is answered
+ * here: the SDK would validate arguments itself and answer a mismatch with its own text. Here a
+ * schema error is a VALIDATION result naming the field with a hint, like any domain error, and
+ * text PostgreSQL cannot store is refused before a handler runs.
  */
-export function registerTool(server: McpServer, app: App, principal: Principal, def: ToolDefinition): void {
-  server.registerTool(
-    def.name,
-    {
-      title: def.title,
-      description: def.description,
-      inputSchema: def.input,
-      outputSchema: def.output,
-      annotations: { title: def.title, ...def.annotations, openWorldHint: false },
-    },
-    (args: unknown, extra: ToolCallExtra): Promise<CallToolResult> =>
-      app.inflight.run(() => traceToolCall(app.tracer, { tool: def.name, requestId: extra.requestId, meta: extra._meta, sessionId: extra.sessionId }, async () => {
+export function registerTools(server: McpServer, app: App, principal: Principal, defs: readonly ToolDefinition[]): void {
+  const runners = new Map<string, ToolRunner>();
+  for (const def of defs) {
+    const run = toolRunner(app, principal, def);
+    runners.set(def.name, run);
+    server.registerTool(
+      def.name,
+      {
+        title: def.title,
+        description: def.description,
+        inputSchema: def.input,
+        outputSchema: def.output,
+        annotations: { title: def.title, ...def.annotations, openWorldHint: false },
+      },
+      run,
+    );
+  }
+  server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const run = runners.get(request.params.name);
+    // The SDK's answer for a tool this caller cannot see, kept word for word.
+    if (!run) return { isError: true, content: [{ type: 'text', text: new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`).message }] };
+    return run(request.params.arguments, extra);
+  });
+}
+
+function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRunner {
+  return (rawArgs, extra) =>
+    app.inflight.run(() =>
+      traceToolCall(app.tracer, { tool: def.name, requestId: extra.requestId, meta: extra._meta, sessionId: extra.sessionId }, async () => {
         const req = newRequestContext(app.log, principal, extra.signal, { tool: def.name });
         const ctx: ToolContext = {
           app,
@@ -90,6 +115,7 @@ export function registerTool(server: McpServer, app: App, principal: Principal, 
         const started = performance.now();
         let errorCode: string | undefined;
         try {
+          const args = parseToolInput(def.input, rawArgs);
           const out = await def.handler(args as never, ctx);
           return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
         } catch (err) {
@@ -108,14 +134,19 @@ export function registerTool(server: McpServer, app: App, principal: Principal, 
           app.metrics.recordCall(def.name, ms, isError, errorCode);
           if (app.log.isLevelEnabled('debug')) req.log.debug({ ms: Math.round(ms * 100) / 100, isError }, 'tool call');
         }
-      })),
-  );
+      }),
+    );
 }
 
 export function toolError(err: unknown, requestId: string, log: Logger): CallToolResult {
   if (err instanceof DomainError) {
     log.info({ code: err.code }, maskPii(err.message));
     return errorResult(err.code, err.message, err.hint, err.details);
+  }
+  if (sqlState(err)?.startsWith('22')) {
+    // A data exception (bad text encoding, a value out of range) can only come from a value a client sent.
+    log.warn({ err: describeError(err) }, 'data exception from a client value');
+    return errorResult('VALIDATION', 'An argument holds a value the database cannot take (out of range or not valid text).', 'Check the values sent (dates, numbers, text) and send them again.', { reference: requestId });
   }
   if (isStatementTimeout(err)) {
     log.warn({ err: describeError(err) }, 'statement timeout');
@@ -138,7 +169,8 @@ export function errorCodeOf(result: CallToolResult): string {
 function errorResult(code: string, message: string, hint?: string, details?: Record<string, unknown>): CallToolResult {
   const lines = [`${code}: ${message}`];
   if (hint) lines.push(`Hint: ${hint}`);
-  if (details && Object.keys(details).length > 0) lines.push(`Details: ${JSON.stringify(details)}`);
+  // Details may carry a record's current values (a CONFLICT): typed text in them is fenced like anywhere else.
+  if (details && Object.keys(details).length > 0) lines.push(`Details: ${JSON.stringify(fenceJson(details, untrustedFence()))}`);
   // No structuredContent: clients validate it against the success outputSchema.
   return { isError: true, content: [{ type: 'text', text: lines.join('\n') }] };
 }

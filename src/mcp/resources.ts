@@ -6,9 +6,10 @@ import { CustomersService } from '../domains/customers/customers.service.js';
 import { OrdersService } from '../domains/orders/orders.service.js';
 import { newRequestContext, type Principal } from '../request.js';
 import { completeCustomerRefs, completeOrderIds } from './completions.js';
-import { resourceFailure } from './resource-errors.js';
+import { decodeUriPart, resourceFailure } from './resource-errors.js';
 import type { ToolDefinition } from './define-tool.js';
 import { toolsToMarkdown } from './tool-docs.js';
+import { fenceJson, untrustedFence } from './untrusted.js';
 
 export const RESOURCE_URIS = {
   schema: 'supportdesk://schema',
@@ -68,12 +69,12 @@ export function registerResources(server: McpServer, app: App, principal: Princi
     }),
     { title: 'Customer', description: 'One customer by id (cust_…) or email, as get_customer returns it.', mimeType: 'application/json' },
     async (uri, { id }, extra) => {
-      const ref = decodeURIComponent(String(id));
+      const ref = decodeUriPart(id, 'customer id or email');
       const customers = new CustomersService(app);
       const customer = await (ref.includes('@') ? customers.get({ email: ref }) : customers.get({ id: ref })).catch((err: unknown) => {
         throw resourceFailure(err, readLog(app, principal, extra, 'customer'), 'the customer');
       });
-      return json(uri.href, customer);
+      return json(uri.href, fenceJson(customer, untrustedFence()));
     },
   );
 
@@ -85,10 +86,10 @@ export function registerResources(server: McpServer, app: App, principal: Princi
     }),
     { title: 'Order', description: 'One order with items, refunds and balances, as get_order returns it.', mimeType: 'application/json' },
     async (uri, { id }, extra) => {
-      const order = await new OrdersService(app).get(decodeURIComponent(String(id))).catch((err: unknown) => {
+      const order = await new OrdersService(app).get(decodeUriPart(id, 'order id')).catch((err: unknown) => {
         throw resourceFailure(err, readLog(app, principal, extra, 'order'), 'the order');
       });
-      return json(uri.href, order);
+      return json(uri.href, fenceJson(order, untrustedFence()));
     },
   );
 }

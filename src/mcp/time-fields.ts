@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { dayOrTimestamp } from './common-schemas.js';
 
-/** Time-window input fields shared by listings: since inclusive, until exclusive. */
+/** Time-window input fields shared by listings: since inclusive, until exclusive; a date alone is 00:00 UTC that day. */
 
-export const sinceField = z.iso
-  .datetime({ offset: true })
+export const sinceField = dayOrTimestamp(z.iso.datetime({ offset: true }))
   .optional()
-  .describe('Created at or after this time (inclusive), e.g. 2025-01-31T00:00:00Z.');
+  .describe('Created at or after this time (inclusive), e.g. 2025-01-31 or 2025-01-31T09:00:00Z.');
 
-export const untilField = z.iso
-  .datetime({ offset: true })
+export const untilField = dayOrTimestamp(z.iso.datetime({ offset: true }))
   .optional()
   .describe('Created before this time (exclusive); not before since.');

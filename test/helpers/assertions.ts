@@ -10,3 +10,9 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
   }
   throw new Error('expected a DomainError');
 }
+
+/**
+ * A value with every untrusted-data fence tag removed, for tests that compare the values inside.
+ * That typed text is fenced at all is tested in test/integration/untrusted-fencing.test.ts.
+ */
+export const unfence = <T>(value: T): T => JSON.parse(JSON.stringify(value).replace(/<\/?untrusted-data-[0-9a-f]{12}>/g, '')) as T;

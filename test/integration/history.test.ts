@@ -4,7 +4,7 @@ import { HistoryService, type HistoryEntry } from '../../src/domains/history/his
 import { newId } from '../../src/lib/ids.js';
 import { TRUNCATION_MARKER } from '../../src/lib/text.js';
 import { connectTestClient, testApp, textOf, type TestClient } from '../helpers/app.js';
-import { codeOf } from '../helpers/assertions.js';
+import { codeOf, unfence } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer, insertInteraction, insertOrder, insertProduct } from '../helpers/fixtures.js';
 
@@ -110,7 +110,8 @@ describe('get_customer_history', () => {
     const entries = (r.structuredContent as { entries: { body: string; direction: string; agent?: string }[] }).entries;
     const outbound = entries.find((e) => e.direction === 'outbound');
     const inbound = entries.find((e) => e.direction === 'inbound');
-    expect(outbound?.body).toBe('We are on it.');
+    expect(outbound?.body).toMatch(/^<untrusted-data-[0-9a-f]{12}>/);
+    expect(unfence(outbound?.body)).toBe('We are on it.');
     expect(outbound?.agent).toBe('ana');
     const fence = /^<(untrusted-data-[0-9a-f]{12})>([\s\S]*)<\/\1>$/.exec(inbound?.body ?? '');
     expect(fence?.[2]).toBe(attack);

@@ -5,6 +5,7 @@ import { connectTestClient, type TestClient } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
 import { auditRowsFor, errorCode, ok, orderWithTotal } from '../helpers/write-fixtures.js';
+import { unfence } from '../helpers/assertions.js';
 
 let tdb: TestDatabase;
 let app: TestClient;
@@ -96,7 +97,7 @@ describe('supportdesk://audit/{entity_id}', () => {
     const res = await app.client.readResource({ uri: `supportdesk://audit/${id}` });
     const first = res.contents[0] as { text: string; mimeType?: string };
     expect(first.mimeType).toBe('application/json');
-    return JSON.parse(first.text) as { entity_id: string; entries: Record<string, unknown>[]; truncated: boolean };
+    return JSON.parse(unfence(first.text)) as { entity_id: string; entries: Record<string, unknown>[]; truncated: boolean };
   };
 
   it('returns the trail of a record newest first, with changed fields only', async () => {

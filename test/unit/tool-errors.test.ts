@@ -35,3 +35,16 @@ describe('errors written to the log', () => {
     expect(text()).not.toContain('010-9999');
   });
 });
+
+describe('data exceptions (SQLSTATE class 22)', () => {
+  it('become VALIDATION, never INTERNAL: only a client value can cause them', () => {
+    const { log } = capturedLogger();
+    for (const code of ['22021', '22P05', '22008', '22003']) {
+      const err = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code });
+      const result = toolError(err, 'req-3', log);
+      const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
+      expect(text, code).toMatch(/^VALIDATION: /);
+      expect(text).not.toContain('0x00');
+    }
+  });
+});

@@ -1,12 +1,13 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { readWithRetry } from '../../db/retry.js';
-import { resourceFailure } from '../../mcp/resource-errors.js';
+import { decodeUriPart, ResourceError, resourceFailure } from '../../mcp/resource-errors.js';
 import { readLog } from '../../mcp/resources.js';
 import type { Principal } from '../../request.js';
 import type { App } from '../../app.js';
 import { toIso } from '../../mcp/common-schemas.js';
 import { truncate } from '../../lib/text.js';
+import { fenceJson, untrustedFence } from '../../mcp/untrusted.js';
 import { auditedEntityIds, listAuditByEntity } from './audit.repo.js';
 
 /** The newest entries returned per entity; older ones are left out and flagged. */
@@ -72,23 +73,15 @@ export function registerAuditResource(server: McpServer, app: App, principal: Pr
     },
     (uri, variables, extra): Promise<ReadResourceResult> =>
       app.inflight.run(async () => {
-        const raw = variables.entity_id;
-        const entityId = safeDecode(String(Array.isArray(raw) ? raw[0] : raw));
+        const entityId = decodeUriPart(variables.entity_id, 'record id');
         if (!ENTITY_ID.test(entityId)) {
-          throw new McpError(ErrorCode.InvalidParams, `Not a record id: "${truncate(entityId, 60)}". Use an id like cust_…, ord_… or int_….`);
+          throw new ResourceError(ErrorCode.InvalidParams, `VALIDATION: not a record id: "${truncate(entityId, 60)}". Use an id like cust_…, ord_… or int_….`, { code: 'VALIDATION' });
         }
         const trail = await readAuditTrail(app, entityId).catch((err: unknown) => {
           throw resourceFailure(err, readLog(app, principal, extra, 'audit_trail'), 'the audit trail');
         });
-        return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(trail) }] };
+        return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(fenceJson(trail, untrustedFence())) }] };
       }),
   );
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}

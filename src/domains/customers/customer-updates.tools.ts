@@ -72,9 +72,10 @@ export const updateCustomerTool = defineTool({
       changes,
       ...(args.default_address ? { defaultAddress: args.default_address } : {}),
     });
-    const c = contactView(result.customer);
+    const fence = untrustedFence();
+    const c = { ...contactView(result.customer), name: fence.wrap(result.customer.name) };
     const changed = result.changedFields.map((f) => (f === 'default_address_id' ? 'default_address' : f));
-    const address = args.default_address && result.changed ? untrustedFence().wrap(formatAddress(args.default_address)) : undefined;
+    const address = args.default_address && result.changed ? fence.wrap(formatAddress(args.default_address)) : undefined;
     return {
       structured: { customer: c, changed: result.changed, changed_fields: changed, ...(address ? { default_address: address } : {}) },
       text: result.changed

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
-import { cursorField, customerIdField, emailField, isoTimestamp, limitField, moneySchema, pageInfo, toIso } from '../../mcp/common-schemas.js';
+import { cursorField, customerIdField, emailField, isoTimestamp, limitField, moneySchema, pageInfo, toIso, morePages } from '../../mcp/common-schemas.js';
 import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { dropNulls } from '../../lib/text.js';
-import { untrustedFence } from '../../mcp/untrusted.js';
+import { type Fence, untrustedFence } from '../../mcp/untrusted.js';
 import { formatAddress } from '../addresses/addresses.view.js';
 import { methodLabel } from '../payments/payments.view.js';
 import { SEARCH_MATCHES } from './customer-search.rules.js';
@@ -11,7 +11,7 @@ import { type Customer, CustomersService, type CustomerWithStats } from './custo
 
 const customerSummary = z.object({
   id: z.string().describe('Customer id (cust_…): pass to get_customer, list_orders, get_customer_history.'),
-  name: z.string().describe('Display name.'),
+  name: z.string().describe('Display name, fenced as untrusted text.'),
   email: z.string().describe('Contact email.'),
   phone: z.string().optional().describe('Contact phone; absent when unknown.'),
   tier: z.enum(['standard', 'silver', 'gold', 'platinum']).describe('Loyalty tier.'),
@@ -19,8 +19,8 @@ const customerSummary = z.object({
   created_at: isoTimestamp.describe('When the customer was created.'),
 });
 
-const summarize = (c: Customer) =>
-  dropNulls({ id: c.id, name: c.name, email: c.email, phone: c.phone, tier: c.tier, status: c.status, created_at: toIso(c.created_at) });
+const summarize = (c: Customer, fence: Fence) =>
+  dropNulls({ id: c.id, name: fence.wrap(c.name), email: c.email, phone: c.phone, tier: c.tier, status: c.status, created_at: toIso(c.created_at) });
 
 const searchInput = z.strictObject({
   query: z
@@ -63,7 +63,8 @@ export const searchCustomersTool = defineTool({
       ...(args.cursor ? { cursor: args.cursor } : {}),
       ...(args.postal_code !== undefined ? { postalCode: args.postal_code } : {}),
     });
-    const customers = result.customers.map((c) => ({ ...summarize(c), match: c.match }));
+    const fence = untrustedFence();
+    const customers = result.customers.map((c) => ({ ...summarize(c, fence), match: c.match }));
     return {
       structured: { customers, ...(result.didYouMean ? { did_you_mean: result.didYouMean } : {}), has_more: result.hasMore, ...(result.nextCursor ? { next_cursor: result.nextCursor } : {}) },
       text: searchText(args.postal_code === undefined ? `"${args.query}"` : `"${args.query}" at postal code "${args.postal_code}"`, customers, result),
@@ -71,9 +72,9 @@ export const searchCustomersTool = defineTool({
   },
 });
 
-function searchText(what: string, customers: (ReturnType<typeof summarize> & { match: string })[], result: { hasMore: boolean; didYouMean?: string[] }): string {
-  const head = customers.length === 0 ? `No customers match ${what}.` : `${customers.length} customer(s)${result.hasMore ? ' (more available: pass next_cursor)' : ''}:`;
-  const lines = customers.map((c) => `${c.id}  ${c.name} <${c.email}>  ${c.tier}/${c.status}  [${c.match}]`);
+function searchText(what: string, customers: (ReturnType<typeof summarize> & { match: string })[], result: { hasMore: boolean; nextCursor?: string; didYouMean?: string[] }): string {
+  const head = customers.length === 0 ? `No customers match ${what}.` : `${customers.length} customer(s)${morePages(result)}:`;
+  const lines = customers.map((c) => `${c.id}  ${c.name} <${c.email}>${c.phone ? ` ${c.phone}` : ''}  ${c.tier}/${c.status}  [${c.match}]`);
   const hint = result.didYouMean ? [`Did you mean: ${result.didYouMean.join(', ')}?`] : [];
   return [head, ...lines, ...hint].join('\n');
 }
@@ -118,7 +119,8 @@ export const getCustomerTool = defineTool({
   handler: async (args, { app }) => {
     const c: CustomerWithStats = await new CustomersService(app).get(args.id ? { id: args.id } : { email: args.email ?? '' });
     const ltv = c.lifetime_value.map((m) => formatMoney(m.cents, m.currency)).join(', ') || 'none';
-    const address = c.default_address ? untrustedFence().wrap(formatAddress(c.default_address)) : undefined;
+    const fence = untrustedFence();
+    const address = c.default_address ? fence.wrap(formatAddress(c.default_address)) : undefined;
     const methods = c.payment_methods.map((m) => ({
       id: m.id,
       kind: m.kind,
@@ -127,7 +129,7 @@ export const getCustomerTool = defineTool({
     }));
     return {
       structured: {
-        ...summarize(c),
+        ...summarize(c, fence),
         updated_at: toIso(c.updated_at),
         version: c.version,
         order_count: c.order_count,
@@ -137,7 +139,7 @@ export const getCustomerTool = defineTool({
         payment_methods: methods,
       },
       text: [
-        `${c.id} ${c.name} <${c.email}>${c.phone ? ` ${c.phone}` : ''}, ${c.tier}/${c.status}, version ${c.version}. ${c.order_count} order(s); lifetime value ${ltv}.`,
+        `${c.id} ${fence.wrap(c.name)} <${c.email}>${c.phone ? ` ${c.phone}` : ''}, ${c.tier}/${c.status}, version ${c.version}. ${c.order_count} order(s); lifetime value ${ltv}.`,
         ...(address ? [`Ships to ${address}.`] : []),
         `Payment methods: ${methods.map((m) => `${m.id} ${m.label}`).join('; ') || 'none'}.`,
       ].join('\n'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
-import { cursorField, limitField, moneySchema, pageInfo } from '../../mcp/common-schemas.js';
+import { cursorField, limitField, moneySchema, pageInfo, morePages } from '../../mcp/common-schemas.js';
 import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { InventoryService, type ProductStock } from './inventory.service.js';
 
@@ -59,7 +59,7 @@ export const checkInventoryTool = defineTool({
     const r = await new InventoryService(app).check(args);
     const lines = r.products.map((p) => `${p.sku}  ${p.name}  stock ${p.stock_on_hand}  ${formatMoney(p.price_cents, p.currency)}`);
     if (r.notFound.length > 0) lines.push(`Not found: ${r.notFound.join(', ')}`);
-    const head = r.products.length === 0 ? `No products match "${args.name ?? ''}".` : `${r.products.length} product(s)${r.hasMore ? ' (more available: pass next_cursor)' : ''}:`;
+    const head = r.products.length === 0 ? `No products match "${args.name ?? ''}".` : `${r.products.length} product(s)${morePages(r)}:`;
     return {
       structured: {
         products: r.products.map(shape),

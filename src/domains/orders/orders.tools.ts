@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
 import { dropNulls } from '../../lib/text.js';
-import { cursorField, customerIdField, isoTimestamp, limitField, moneySchema, orderIdField, pageInfo, toIso } from '../../mcp/common-schemas.js';
+import { cursorField, customerIdField, isoTimestamp, limitField, moneySchema, oneOrMany, orderIdField, pageInfo, toIso, morePages } from '../../mcp/common-schemas.js';
 import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { sinceField, untilField } from '../../mcp/time-fields.js';
 import { ORDER_STATUSES } from './order-transitions.js';
@@ -35,7 +35,7 @@ export const getOrderTool = defineTool({
 
 const listOrdersInput = z.strictObject({
   customer_id: customerIdField.optional().describe('Only this customer\u2019s orders (cust_…). Unknown ids answer NOT_FOUND.'),
-  status: z.array(statusEnum).min(1).max(ORDER_STATUSES.length).optional().describe('Only orders in any of these statuses.'),
+  status: oneOrMany(z.array(statusEnum).min(1).max(ORDER_STATUSES.length)).optional().describe('Only orders in any of these statuses.'),
   since: sinceField,
   until: untilField,
   min_total_cents: z.number().int().min(0).optional().describe('Only orders whose total is at least this, in cents of the order\u2019s own currency.'),
@@ -90,7 +90,7 @@ export const listOrdersTool = defineTool({
   handler: async (args, { app }) => {
     const page = await new OrdersService(app).list(toListArgs(args));
     const orders = page.orders.map(summarize);
-    const head = orders.length === 0 ? 'No orders match.' : `${orders.length} order(s)${page.hasMore ? ' (more available: pass next_cursor)' : ''}:`;
+    const head = orders.length === 0 ? 'No orders match.' : `${orders.length} order(s)${morePages(page)}:`;
     const lines = page.orders.map((o) => `${o.id}  ${o.customer_id}  ${o.status}  ${formatMoney(o.total_cents, o.currency)}  ${toIso(o.created_at)}`);
     return {
       structured: { orders, has_more: page.hasMore, ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) },

@@ -129,7 +129,7 @@ export function shapeOrder(o: OrderDetail, fence: Fence): z.input<typeof getOrde
     paid: money(o.paid_cents, o.currency),
     refunded: money(o.refunded_cents, o.currency),
     refundable: money(o.refundable_cents, o.currency),
-    customer: o.customer,
+    customer: { ...o.customer, name: fence.wrap(o.customer.name) },
     ship_to: o.ship_to ? fence.wrap(formatAddress(o.ship_to)) : null,
     items: o.items.map((i) =>
       dropNulls({
@@ -180,7 +180,7 @@ export function renderOrder(o: OrderDetail, fence: Fence): string {
   const m = (c: number) => formatMoney(c, o.currency);
   const lines = [
     `${o.id} ${o.status}${o.cancel_reason ? ` (${o.cancel_reason})` : ''}: total ${m(o.total_cents)}, paid ${m(o.paid_cents)}, refunded ${m(o.refunded_cents)}, refundable ${m(o.refundable_cents)}. Version ${o.version}.`,
-    `Customer ${o.customer.id} ${o.customer.name} <${o.customer.email}>. Placed ${toIso(o.created_at)}, updated ${toIso(o.updated_at)}.`,
+    `Customer ${o.customer.id} ${fence.wrap(o.customer.name)} <${o.customer.email}>. Placed ${toIso(o.created_at)}, updated ${toIso(o.updated_at)}.`,
   ];
   if (o.ship_to) lines.push(`Ship to: ${fence.wrap(formatAddress(o.ship_to))}`);
   lines.push(`Items (${o.item_count}):`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
 import { isoTimestamp, limitField, moneySchema, toIso } from '../../mcp/common-schemas.js';
 import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
+import { untrustedFence } from '../../mcp/untrusted.js';
 import { TopCustomersService } from './top-customers.service.js';
 
 const topCustomersInput = z.strictObject({
@@ -17,7 +18,7 @@ const topCustomersInput = z.strictObject({
 const rankedCustomer = z.object({
   rank: z.number().int().describe('Position in the ranking, from 1.'),
   customer_id: z.string().describe('Customer id (cust_…): pass to get_customer or get_customer_history.'),
-  name: z.string().describe('Display name.'),
+  name: z.string().describe('Display name, fenced as untrusted text.'),
   email: z.string().describe('Contact email.'),
   tier: z.string().describe('Loyalty tier.'),
   order_count: z.number().int().describe('Orders counted: placed in the window, in this currency, not cancelled.'),
@@ -45,17 +46,18 @@ export const topCustomersTool = defineTool({
   annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { app, signal, progress }) => {
     const r = await new TopCustomersService(app).top({ days: args.days, currency: args.currency, limit: args.limit }, { signal, progress });
+    const fence = untrustedFence();
     const customers = r.customers.map((c, i) => ({
       rank: i + 1,
       customer_id: c.customer_id,
-      name: c.name,
+      name: fence.wrap(c.name),
       email: c.email,
       tier: c.tier,
       order_count: c.order_count,
       net_revenue: { cents: c.net_cents, currency: r.currency },
     }));
     const head = customers.length === 0 ? `No ${r.currency} orders in the last ${args.days} day(s).` : `Top ${customers.length} customer(s) by net ${r.currency} revenue, last ${args.days} day(s):`;
-    const lines = r.customers.map((c, i) => `${i + 1}. ${c.customer_id} ${c.name} <${c.email}>  ${formatMoney(c.net_cents, r.currency)} over ${c.order_count} order(s)`);
+    const lines = r.customers.map((c, i) => `${i + 1}. ${c.customer_id} ${fence.wrap(c.name)} <${c.email}>  ${formatMoney(c.net_cents, r.currency)} over ${c.order_count} order(s)`);
     return {
       structured: { customers, currency: r.currency, since: toIso(r.since), computed_at: toIso(r.computedAt) },
       text: [head, ...lines].join('\n'),
