@@ -7,8 +7,13 @@ const ZERO_CONFIG_FILES = ['test/e2e/embedded.test.ts', 'test/e2e/zero-config-*.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // TEST_SKIP_ZERO_CONFIG=1 leaves them out where another run of the suite covers them (CI).
-    exclude: [...configDefaults.exclude, ...(process.env.TEST_SKIP_ZERO_CONFIG === '1' ? ZERO_CONFIG_FILES : [])],
+    exclude: [
+      ...configDefaults.exclude,
+      // The soak suite runs on its own: npm run test:soak (vitest.soak.config.ts).
+      'test/soak/**',
+      // TEST_SKIP_ZERO_CONFIG=1 leaves them out where another run of the suite covers them (CI).
+      ...(process.env.TEST_SKIP_ZERO_CONFIG === '1' ? ZERO_CONFIG_FILES : []),
+    ],
     globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     // Most files wait on PostgreSQL and on child processes rather than on the CPU; vitest's default

@@ -30,6 +30,7 @@ const envSchema = z.object({
   SUPPORTDESK_POOL_SIZE: intIn(1, 100).default(10),
   SUPPORTDESK_CONNECT_TIMEOUT_MS: intIn(100, 120_000).default(5_000),
   SUPPORTDESK_STATEMENT_TIMEOUT_MS: intIn(100, 600_000).default(15_000),
+  SUPPORTDESK_LOCK_TIMEOUT_MS: intIn(10, 600_000).default(5_000),
   SUPPORTDESK_DATA_DIR: z.string().min(1).optional(),
   SUPPORTDESK_BINARIES_DIR: z.string().min(1).default(DEFAULT_BINARIES_DIR),
   SUPPORTDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -63,6 +64,8 @@ export interface Config {
   readonly poolSize: number;
   readonly connectTimeoutMs: number;
   readonly statementTimeoutMs: number;
+  /** lock_timeout of every write: how long it waits for a row another session holds (then BUSY). */
+  readonly lockTimeoutMs: number;
   readonly dataDir: string;
   /** As root: where the copy of the PostgreSQL binaries the postgres user can run is kept. */
   readonly binariesDir: string;
@@ -172,6 +175,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     poolSize: e.SUPPORTDESK_POOL_SIZE,
     connectTimeoutMs: e.SUPPORTDESK_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: e.SUPPORTDESK_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: e.SUPPORTDESK_LOCK_TIMEOUT_MS,
     dataDir: e.SUPPORTDESK_DATA_DIR ?? defaultDataDir(env, process.getuid?.() ?? -1),
     binariesDir: e.SUPPORTDESK_BINARIES_DIR,
     assumeYes: parsed?.values.yes === true,

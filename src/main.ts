@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { once } from 'node:events';
 import { format } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { runDoctor } from './cli/doctor.js';
@@ -11,6 +12,7 @@ import { openRuntime, type Runtime } from './runtime.js';
 import { serveStdio } from './transports/stdio.js';
 import { createToken } from './auth/tokens.js';
 import { serveHttp } from './transports/serve-http.js';
+import { SHUTDOWN_MARGIN_MS, shutDown, type ShutdownParts } from './shutdown.js';
 
 // stdout belongs to the MCP protocol. Anything a dependency prints with console goes to stderr.
 for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
@@ -80,17 +82,16 @@ async function oneShot(config: Config, log: Logger, work: (rt: Runtime) => Promi
 async function serve(config: Config, log: Logger): Promise<void> {
   const rt = await openRuntime(config, log, { requireMigrated: true, demoData: true, listen: true });
   let stopping = false;
-  let closeTransport: (() => Promise<void>) | undefined = undefined;
-  let stopAccepting: (() => void) | undefined = undefined;
+  const transport: Pick<ShutdownParts, 'stopAccepting' | 'flush' | 'closeTransport'> = {};
   const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    log.info({ reason, inFlight: rt.app.inflight.size }, 'shutting down');
-    stopAccepting?.();
-    const drained = await rt.app.inflight.drain(config.shutdownGraceMs);
-    if (!drained) log.warn({ inFlight: rt.app.inflight.size }, 'grace period over; closing with calls still running');
-    await closeTransport?.().catch(() => undefined);
-    await rt.close();
+    // The backstop: whatever hangs below, the process ends shortly after the grace period.
+    setTimeout(() => {
+      log.error('shutdown did not finish in time; exiting');
+      process.exit(exitCode || 1);
+    }, config.shutdownGraceMs + SHUTDOWN_MARGIN_MS).unref();
+    await shutDown({ log, inflight: rt.app.inflight, graceMs: config.shutdownGraceMs, ...transport, closeRuntime: (ms) => rt.close(ms) }, reason);
     process.exit(exitCode);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -108,11 +109,18 @@ async function serve(config: Config, log: Logger): Promise<void> {
       await rt.close();
       throw err;
     });
-    ({ stopAccepting, close: closeTransport } = http);
+    transport.stopAccepting = http.stopAccepting;
+    transport.closeTransport = http.close;
     return;
   }
-  closeTransport = await serveStdio(rt.app, principalFromConfig(config), () => void shutdown('stdin closed'));
+  transport.flush = stdoutDrained;
+  transport.closeTransport = await serveStdio(rt.app, principalFromConfig(config), (reason, exitCode) => void shutdown(reason, exitCode));
   log.info({ principal: config.principal, role: config.role, embedded: Boolean(rt.embedded) }, 'serving MCP on stdio');
+}
+
+/** Resolves once everything written to stdout has left the process. */
+async function stdoutDrained(): Promise<void> {
+  if (process.stdout.writableLength > 0) await once(process.stdout, 'drain');
 }
 
 // Every failure outside serve's own handling ends as one line on stderr and exit code 1.

@@ -24,8 +24,11 @@ export interface Runtime {
   readonly app: App;
   readonly database: Database;
   readonly embedded: EmbeddedCluster | undefined;
-  /** Closes the pool, then stops the embedded database. Safe to call twice. */
-  close(): Promise<void>;
+  /**
+   * Closes the pool (connections still checked out after `poolGraceMs` are closed under their
+   * queries), then stops the embedded database. Safe to call twice.
+   */
+  close(poolGraceMs?: number): Promise<void>;
 }
 
 export interface StartupOptions {
@@ -65,9 +68,9 @@ export async function openRuntime(config: Config, log: Logger, options: StartupO
     { metrics, tracer: tracing?.tracer },
   );
   let bus: CacheBus | undefined;
-  const closeAll = async () => {
+  const closeAll = async (poolGraceMs?: number) => {
     await bus?.stop();
-    await database.close().catch((err: unknown) => log.warn({ err }, 'closing the pool failed'));
+    await database.close(poolGraceMs).catch((err: unknown) => log.warn({ err }, 'closing the pool failed'));
     await tracing?.shutdown().catch((err: unknown) => log.warn({ err }, 'flushing traces failed'));
     await embedded?.stop().catch((err: unknown) => log.warn({ err }, 'stopping embedded PostgreSQL failed'));
   };
@@ -123,10 +126,10 @@ export async function openRuntime(config: Config, log: Logger, options: StartupO
     app,
     database,
     embedded,
-    close: async () => {
+    close: async (poolGraceMs?: number) => {
       if (closed) return;
       closed = true;
-      await closeAll();
+      await closeAll(poolGraceMs);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import pRetry from 'p-retry';
 import pg from 'pg';
 import type { ReadCache } from '../lib/cache.js';
@@ -28,9 +28,20 @@ interface Notice {
 
 /** Inside a write's transaction: announce the tags it touched (delivered on commit only). */
 export async function publishInvalidation(trx: Transaction<DB>, origin: string, tags: readonly string[]): Promise<void> {
-  let payload = JSON.stringify({ origin, tags } satisfies Notice);
-  if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) payload = JSON.stringify({ origin, all: true } satisfies Notice);
-  await sql`SELECT pg_notify(${INVALIDATION_CHANNEL}, ${payload})`.execute(trx);
+  await sql`SELECT pg_notify(${INVALIDATION_CHANNEL}, ${noticePayload(origin, tags)})`.execute(trx);
+}
+
+/**
+ * Outside any transaction: the same notice, for a write whose COMMIT outcome is unknown (if it did
+ * commit, its own notice went out with it; this one costs other processes a reload at most).
+ */
+export async function publishInvalidationNow(db: Kysely<DB>, origin: string, tags: readonly string[]): Promise<void> {
+  await sql`SELECT pg_notify(${INVALIDATION_CHANNEL}, ${noticePayload(origin, tags)})`.execute(db);
+}
+
+function noticePayload(origin: string, tags: readonly string[]): string {
+  const payload = JSON.stringify({ origin, tags } satisfies Notice);
+  return Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES ? JSON.stringify({ origin, all: true } satisfies Notice) : payload;
 }
 
 export interface CacheBusOptions {

@@ -30,7 +30,8 @@ export async function withDbRetry<T>(
   try {
     return await operation(1);
   } catch (err) {
-    if (!isTransientDbError(err) || policy.retries < 1 || options.signal?.aborted) throw err;
+    // A first attempt that used up the budget (a connect timeout, say) is not repeated: the answer would come too late.
+    if (!isTransientDbError(err) || policy.retries < 1 || options.signal?.aborted || performance.now() - started >= policy.maxRetryTimeMs) throw err;
     options.onRetry?.(err as Error, 1);
   }
   await setTimeout(Math.min(policy.maxTimeoutMs, policy.minTimeoutMs * (1 + Math.random())), undefined, options.signal ? { signal: options.signal } : {});

@@ -1,9 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, type CallToolResult, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import { isStatementTimeout, isTransientDbError, sqlState } from '../db/pg-errors.js';
+import { isLockTimeout, isQueryTimeout, isStatementTimeout, isTransientDbError, sqlState } from '../db/pg-errors.js';
 import type { App } from '../app.js';
-import { DomainError } from '../lib/errors.js';
+import { BusyError, DomainError, OutcomeUnknownError, ShuttingDownError } from '../lib/errors.js';
+import type { CallGate } from '../lib/inflight.js';
 import { type Logger, maskPii } from '../observability/logger.js';
 import { traceToolCall } from '../observability/tracing.js';
 import { newRequestContext, type Principal, type RequestContext } from '../request.js';
@@ -14,6 +15,8 @@ import { fenceJson, untrustedFence } from './untrusted.js';
 /** What a tool handler gets: the process-wide app and this call's request context. */
 export interface ToolContext extends RequestContext {
   readonly app: App;
+  /** Shutdown's hold on this call: the write path asks it before COMMIT. */
+  readonly gate: CallGate;
   /** notifications/progress for long work, when the client sent a progressToken (a no-op otherwise). */
   readonly progress: Progress;
 }
@@ -99,7 +102,7 @@ export function registerTools(server: McpServer, app: App, principal: Principal,
 
 function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRunner {
   return (rawArgs, extra) =>
-    app.inflight.run(() =>
+    app.inflight.run((gate) =>
       traceToolCall(app.tracer, { tool: def.name, requestId: extra.requestId, meta: extra._meta, sessionId: extra.sessionId }, async () => {
         const req = newRequestContext(app.log, principal, extra.signal, { tool: def.name });
         const ctx: ToolContext = {
@@ -107,6 +110,7 @@ function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRu
           principal,
           requestId: req.requestId,
           signal: req.signal,
+          gate,
           progress: progressFor(extra),
           get log() {
             return req.log;
@@ -115,8 +119,9 @@ function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRu
         const started = performance.now();
         let errorCode: string | undefined;
         try {
+          if (!app.inflight.accepting) throw new ShuttingDownError(false);
           const args = parseToolInput(def.input, rawArgs);
-          const out = await def.handler(args as never, ctx);
+          const out = await untilStopped(def.handler(args as never, ctx), gate, req.requestId);
           return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
         } catch (err) {
           // The SDK sends nothing for a cancelled request: no message to write, only a count and a log line.
@@ -138,7 +143,28 @@ function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRu
     );
 }
 
+/**
+ * The handler's result, unless shutdown's grace period ends first: then the call is answered at once
+ * (the handler goes on in the background; its COMMIT is refused, or its connection closed under it).
+ * A call caught in the middle of its COMMIT cannot be called "not applied".
+ */
+function untilStopped<T>(work: Promise<T>, gate: CallGate, requestId: string): Promise<T> {
+  const { stopped } = gate;
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => {
+      if (gate.committed) return; // it changed data: its own answer, however late, is the only true one
+      work.catch(() => undefined); // abandoned: its failure is no longer anyone's
+      const ids = gate.committing;
+      reject(ids === undefined ? new ShuttingDownError(true) : new OutcomeUnknownError(ids, requestId));
+    };
+    if (stopped.aborted) return onStop();
+    stopped.addEventListener('abort', onStop, { once: true });
+    work.then(resolve, reject).finally(() => stopped.removeEventListener('abort', onStop));
+  });
+}
+
 export function toolError(err: unknown, requestId: string, log: Logger): CallToolResult {
+  if (isLockTimeout(err)) err = new BusyError();
   if (err instanceof DomainError) {
     log.info({ code: err.code }, maskPii(err.message));
     return errorResult(err.code, err.message, err.hint, err.details);
@@ -147,6 +173,10 @@ export function toolError(err: unknown, requestId: string, log: Logger): CallToo
     // A data exception (bad text encoding, a value out of range) can only come from a value a client sent.
     log.warn({ err: describeError(err) }, 'data exception from a client value');
     return errorResult('VALIDATION', 'An argument holds a value the database cannot take (out of range or not valid text).', 'Check the values sent (dates, numbers, text) and send them again.', { reference: requestId });
+  }
+  if (isQueryTimeout(err)) {
+    log.error({ err: describeError(err) }, 'no reply from the database within the query timeout');
+    return errorResult('UNAVAILABLE', 'The database did not answer in time.', 'Try again in a few seconds.', { reference: requestId });
   }
   if (isStatementTimeout(err)) {
     log.warn({ err: describeError(err) }, 'statement timeout');

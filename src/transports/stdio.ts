@@ -25,13 +25,7 @@ export async function serveStdio(app: App, principal: Principal, onEnd: (reason:
   const end = (reason: string, exitCode: number) => {
     if (ended) return;
     ended = true;
-    if (exitCode !== 0) {
-      app.log.fatal({ reason }, 'stdio transport closed; exiting');
-      // Whatever the caller's shutdown passes to process.exit, a failed transport ends non-zero.
-      process.once('exit', () => {
-        process.exitCode = exitCode;
-      });
-    }
+    if (exitCode !== 0) app.log.fatal({ reason }, 'stdio transport closed; exiting');
     onEnd(reason, exitCode);
   };
   const transport = new StdioLineTransport({ log: app.log, onFatal: (reason) => end(reason, 1) });
