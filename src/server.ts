@@ -7,6 +7,7 @@ import { registerAuditResource } from './domains/audit/audit.resource.js';
 import { registerTools, type ToolDefinition } from './mcp/define-tool.js';
 import { registerPrompts } from './mcp/prompts.js';
 import { registerResources } from './mcp/resources.js';
+import { serveToolCatalog } from './mcp/tool-catalog.js';
 import { allTools } from './mcp/tool-registry.js';
 import { UNTRUSTED_NOTICE } from './mcp/untrusted.js';
 import { canWrite, type Principal } from './request.js';
@@ -70,6 +71,7 @@ export function buildServer(app: App, principal: Principal, parts: ServerParts =
   const names = parts.tools ?? [];
   const tools = names === 'all' ? visible : visible.filter((t) => names.includes(t.name));
   if (parts.tools) registerTools(server, app, principal, tools);
+  if (tools.length > 0) serveToolCatalog(server, tools);
   if (parts.resources) {
     registerResources(server, app, principal, visible);
     registerAuditResource(server, app, principal);

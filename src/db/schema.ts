@@ -65,6 +65,8 @@ export interface AddressesTable {
   postal_code: string;
   country: string;
   created_at: Timestamp;
+  /** search_postal(postal_code), generated (migration 0004). */
+  search_postal: GeneratedAlways<string | null>;
 }
 
 export type PaymentMethodKind = 'card' | 'paypal' | 'gift_card' | 'legacy';

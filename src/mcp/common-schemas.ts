@@ -7,17 +7,17 @@ import { unsafeTextAt } from '../lib/text-safety.js';
 export const customerIdField = z
   .string()
   .regex(idPattern('customer'), 'must be a customer id like cust_1a2b3c')
-  .describe('Customer id (cust_…), as returned by search_customers or get_customer.');
+  .describe('Customer id (cust_…) from search_customers or get_customer.');
 
 export const orderIdField = z
   .string()
   .regex(idPattern('order'), 'must be an order id like ord_1a2b3c')
-  .describe('Order id (ord_…), as returned by list_orders, get_order or get_customer_history.');
+  .describe('Order id (ord_…).');
 
 export const paymentMethodIdField = z
   .string()
   .regex(idPattern('paymentMethod'), 'must be a payment method id like pm_1a2b3c')
-  .describe('Payment method id (pm_…) of the order\u2019s customer, from get_customer.');
+  .describe('Payment method id (pm_…) of the order\u2019s customer (get_customer).');
 
 export const skuField = z.string().trim().toUpperCase().regex(/^[A-Z0-9][A-Z0-9-]{2,39}$/, 'must be a SKU').describe('Variant SKU, from get_product.');
 
@@ -26,14 +26,14 @@ export const lineNoField = z.number().int().min(1).max(10_000).describe('line_no
 export const emailField = z.string().trim().max(320).email('must be an email address').describe('Email address; matched without regard to letter case.');
 
 export const limitField = (max: number, fallback: number) =>
-  z.number().int().min(1).max(max).default(fallback).describe(`Maximum number of results, 1-${max} (default ${fallback}).`);
+  z.number().int().min(1).max(max).default(fallback).describe(`Results per page (default ${fallback}).`);
 
 export const cursorField = z
   .string()
   .min(1)
   .max(2000)
   .optional()
-  .describe('Opaque next_cursor from the previous call with the same filters; omit for the first page.');
+  .describe('next_cursor of the previous page (same filters); omit at first.');
 
 export const isoTimestamp = z.string().describe('ISO 8601 timestamp (UTC).');
 

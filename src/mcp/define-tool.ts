@@ -8,6 +8,7 @@ import type { CallGate } from '../lib/inflight.js';
 import { type Logger, maskPii } from '../observability/logger.js';
 import { traceToolCall } from '../observability/tracing.js';
 import { newRequestContext, type Principal, type RequestContext } from '../request.js';
+import { type Progress, type ProgressExtra, progressFor } from './progress.js';
 import { parseToolInput } from './tool-input.js';
 import { fenceJson, untrustedFence } from './untrusted.js';
 
@@ -16,6 +17,8 @@ export interface ToolContext extends RequestContext {
   readonly app: App;
   /** Shutdown's hold on this call: the write path asks it before COMMIT. */
   readonly gate: CallGate;
+  /** notifications/progress for long work, when the client sent a progressToken (a no-op otherwise). */
+  readonly progress: Progress;
 }
 
 export interface ToolOutput<O> {
@@ -48,7 +51,7 @@ export interface ToolDefinition<I extends AnyObject = AnyObject, O extends AnyOb
 }
 
 /** What the SDK hands a tool callback besides its arguments, as far as the wrapper uses it. */
-interface ToolCallExtra {
+interface ToolCallExtra extends ProgressExtra {
   readonly signal: AbortSignal;
   readonly requestId?: string | number;
   readonly sessionId?: string | undefined;
@@ -108,6 +111,7 @@ function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRu
           requestId: req.requestId,
           signal: req.signal,
           gate,
+          progress: progressFor(extra),
           get log() {
             return req.log;
           },
@@ -120,6 +124,12 @@ function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRu
           const out = await untilStopped(def.handler(args as never, ctx), gate, req.requestId);
           return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
         } catch (err) {
+          // The SDK sends nothing for a cancelled request: no message to write, only a count and a log line.
+          if (extra.signal.aborted) {
+            errorCode = 'CANCELLED';
+            req.log.info('cancelled by the client');
+            return { isError: true, content: [] };
+          }
           const result = toolError(err, req.requestId, req.log);
           errorCode = errorCodeOf(result);
           return result;

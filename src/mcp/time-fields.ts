@@ -5,8 +5,8 @@ import { dayOrTimestamp } from './common-schemas.js';
 
 export const sinceField = dayOrTimestamp(z.iso.datetime({ offset: true }))
   .optional()
-  .describe('Only records created at or after this ISO 8601 timestamp, e.g. 2025-01-31T00:00:00Z (inclusive).');
+  .describe('Created at or after this time (inclusive), e.g. 2025-01-31 or 2025-01-31T09:00:00Z.');
 
 export const untilField = dayOrTimestamp(z.iso.datetime({ offset: true }))
   .optional()
-  .describe('Only records created before this ISO 8601 timestamp (exclusive). Must not be earlier than since.');
+  .describe('Created before this time (exclusive); not before since.');

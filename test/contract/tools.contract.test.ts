@@ -59,7 +59,7 @@ describe('tools/list', () => {
       expect(t.description?.length, t.name).toBeGreaterThan(80);
       expect(t.inputSchema.additionalProperties, t.name).toBe(false);
       expect(t.outputSchema, t.name).toBeDefined();
-      expect(Object.keys(t.annotations ?? {}).sort(), t.name).toEqual(['destructiveHint', 'idempotentHint', 'openWorldHint', 'readOnlyHint', 'title']);
+      expect(Object.keys(t.annotations ?? {}).sort(), t.name).toEqual(['destructiveHint', 'idempotentHint', 'openWorldHint', 'readOnlyHint']);
       for (const [field, schema] of Object.entries(t.inputSchema.properties ?? {})) {
         expect((schema as { description?: string }).description, `${t.name}.${field}`).toBeTruthy();
       }

@@ -37,7 +37,7 @@ export interface SearchKey {
 }
 
 /** Just past the last string that starts with a prefix, in C collation. */
-const PREFIX_END = '\u{10FFFF}';
+export const PREFIX_END = '\u{10FFFF}';
 
 const noIds = sql<string[]>`ARRAY[]::text[]`;
 
@@ -96,7 +96,7 @@ export function searchPlanFromRow(row: PlanRow): SearchPlan {
 
 type Branch = SelectQueryBuilder<DB, any, { rank: number; match: SearchMatch; search_name: string; id: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface BranchArgs {
+export interface BranchArgs {
   readonly plan: SearchPlan;
   /** False for a phone number: no name holds one, and its spaces would send name groups to the slow path. */
   readonly names: boolean;
@@ -119,9 +119,9 @@ function notContact(args: BranchArgs, id: string): RawBuilder<boolean> {
 }
 
 /** The folded query as LIKE patterns: it starts the name, or starts a later word. */
-const startsName = (plan: SearchPlan) => `${escapeLike(plan.folded)}%`;
-const startsWord = (plan: SearchPlan) => `% ${escapeLike(plan.folded)}%`;
-const anywhere = (text: string) => `%${escapeLike(text)}%`;
+export const startsName = (plan: SearchPlan) => `${escapeLike(plan.folded)}%`;
+export const startsWord = (plan: SearchPlan) => `% ${escapeLike(plan.folded)}%`;
+export const anywhere = (text: string) => `%${escapeLike(text)}%`;
 
 function contactBranch(db: Kysely<DB>, args: BranchArgs): Branch {
   const { emailIds } = args.plan;

@@ -55,11 +55,10 @@ export const updateCustomerTool = defineTool({
   name: 'update_customer',
   title: 'Update customer contact details',
   description:
-    'Change a customer\u2019s name, email, phone (null clears it), tier or default shipping address. Give at least one, plus expected_version: the version from ' +
-    'get_customer. If the record changed since (another agent edited it), the call fails with CONFLICT and details.current holds the current ' +
-    'values and version: re-check them with the customer, then retry with the new version. Never retried automatically. An email already used ' +
-    'by another customer (letter case ignored) fails with CONFLICT. Values already in place are a no-op: changed=false, version unchanged. ' +
-    'Returns the customer after the call and the changed fields; each change is recorded in the audit trail (supportdesk://audit/{customer_id}).',
+    'Change a customer\u2019s name, email, phone (null clears it), tier or default shipping address: at least one, plus expected_version from ' +
+    'get_customer. A stale version fails with CONFLICT and details.current holds the current values: re-check them with the customer, then retry ' +
+    'with the new version (never automatic). An email another customer uses also fails with CONFLICT. Values already in place: changed=false. ' +
+    'Returns the customer and the changed fields; audited (supportdesk://audit/{customer_id}).',
   input: updateCustomerInput,
   output: updateCustomerOutput,
   access: 'write',

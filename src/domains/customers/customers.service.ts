@@ -5,6 +5,7 @@ import { cacheTags } from '../../lib/cache.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { decodeCursor, encodeCursor, takePage } from '../../lib/pagination.js';
 import { emailFragmentQuery, rankedMatchesQuery, readSearchPlan, type SearchKey } from './customer-search.repo.js';
+import { postalMatchesQuery } from './customer-postal-search.repo.js';
 import { LAST_RANK, queryShape, type SearchMatch } from './customer-search.rules.js';
 import { type CustomerRow, findCustomerWithStats, similarEmails } from './customers.repo.js';
 
@@ -25,18 +26,21 @@ export class CustomersService {
   constructor(private readonly app: Pick<App, 'db' | 'cache' | 'metrics'>) {}
 
   /** Ranked search (see customer-search.repo): contact, name, name prefix, word prefix, fragment, email fragment. */
-  async search(args: { query: string; limit: number; cursor?: string }): Promise<CustomerSearchResult> {
+  async search(args: { query: string; limit: number; cursor?: string; postalCode?: string }): Promise<CustomerSearchResult> {
     const query = args.query.trim();
     if (query.length < 2) throw tooShort();
+    const { postalCode } = args;
+    if (postalCode !== undefined && (postalCode.match(/[0-9A-Za-z]/g)?.length ?? 0) < 2) throw postalTooShort();
     const shape = queryShape(query);
     // The scope hashes the query, so a cursor stays short whatever the query length.
-    const scope = cursorScope('search_customers', { q: query });
+    const scope = cursorScope('search_customers', postalCode === undefined ? { q: query } : { q: query, postal: postalCode });
     const after = args.cursor ? decodeSearchKey(scope, args.cursor) : undefined;
     const fetch = args.limit + 1;
     const { rows, didYouMean } = await readWithRetry(this.app, async (db) => {
       const plan = await readSearchPlan(db, query, shape);
       if (plan.folded === '' && !shape.phoneLike) throw tooShort();
       const args = { plan, names: shape.nameFragment, after, fetch };
+      if (postalCode !== undefined) return { rows: await postalMatchesQuery(db, { ...args, postalCode, emailFragment: shape.emailFragment }).execute(), didYouMean: [] };
       const found = (await rankedMatchesQuery(db, args)?.execute()) ?? [];
       if (found.length < fetch && shape.emailFragment) found.push(...(await emailFragmentQuery(db, { ...args, fetch: fetch - found.length }).execute()));
       const missedEmail = !after && shape.fullEmail && plan.emailIds.length === 0;
@@ -84,6 +88,9 @@ export class CustomersService {
     return similarEmails(db, email, SUGGESTIONS);
   }
 }
+
+const postalTooShort = () =>
+  new ValidationError('postal_code: give at least 2 letters or digits of a postal code', 'Use the whole code, e.g. "SW1A 1AA" or "62704", or leave it out.');
 
 const tooShort = () =>
   new ValidationError('query: give at least 2 characters of a name, email or phone number', 'Use a longer fragment, e.g. "jan", "@example.com" or "+44 20 7946".');

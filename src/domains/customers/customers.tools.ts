@@ -27,6 +27,11 @@ const searchInput = z.strictObject({
     .string()
     .max(200)
     .describe('Part of a name or email (2+ characters), a whole email, or a phone number in any format. Case, accents, apostrophes and spacing are ignored.'),
+  postal_code: z
+    .string()
+    .max(20)
+    .optional()
+    .describe('Only customers with an address (default or an order\'s) at this postal code, or a code starting with it; spaces, dashes and case are ignored.'),
   limit: limitField(100, 20),
   cursor: cursorField,
 });
@@ -43,7 +48,7 @@ export const searchCustomersTool = defineTool({
   name: 'search_customers',
   title: 'Search customers',
   description:
-    'Find customers by name, email or phone when you do not have their id. ' +
+    'Find customers by name, email or phone when you do not have their id; add postal_code to pick the right one among namesakes. ' +
     'Ranks exact email or phone first, then exact name, name prefix, word prefix, fragment, email fragment; ties by name. ' +
     'Returns up to `limit` (max 100) customers with id, contact, tier, status and why each matched; next_cursor pages on. ' +
     'An unknown whole email also returns did_you_mean.',
@@ -52,18 +57,23 @@ export const searchCustomersTool = defineTool({
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
   handler: async (args, { app }) => {
-    const result = await new CustomersService(app).search({ query: args.query, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) });
+    const result = await new CustomersService(app).search({
+      query: args.query,
+      limit: args.limit,
+      ...(args.cursor ? { cursor: args.cursor } : {}),
+      ...(args.postal_code !== undefined ? { postalCode: args.postal_code } : {}),
+    });
     const fence = untrustedFence();
     const customers = result.customers.map((c) => ({ ...summarize(c, fence), match: c.match }));
     return {
       structured: { customers, ...(result.didYouMean ? { did_you_mean: result.didYouMean } : {}), has_more: result.hasMore, ...(result.nextCursor ? { next_cursor: result.nextCursor } : {}) },
-      text: searchText(args.query, customers, result),
+      text: searchText(args.postal_code === undefined ? `"${args.query}"` : `"${args.query}" at postal code "${args.postal_code}"`, customers, result),
     };
   },
 });
 
-function searchText(query: string, customers: (ReturnType<typeof summarize> & { match: string })[], result: { hasMore: boolean; nextCursor?: string; didYouMean?: string[] }): string {
-  const head = customers.length === 0 ? `No customers match "${query}".` : `${customers.length} customer(s)${morePages(result)}:`;
+function searchText(what: string, customers: (ReturnType<typeof summarize> & { match: string })[], result: { hasMore: boolean; nextCursor?: string; didYouMean?: string[] }): string {
+  const head = customers.length === 0 ? `No customers match ${what}.` : `${customers.length} customer(s)${morePages(result)}:`;
   const lines = customers.map((c) => `${c.id}  ${c.name} <${c.email}>${c.phone ? ` ${c.phone}` : ''}  ${c.tier}/${c.status}  [${c.match}]`);
   const hint = result.didYouMean ? [`Did you mean: ${result.didYouMean.join(', ')}?`] : [];
   return [head, ...lines, ...hint].join('\n');

@@ -34,10 +34,9 @@ export const addInteractionNoteTool = defineTool({
   name: 'add_interaction_note',
   title: 'Add a note to the support history',
   description:
-    'Record an entry in a customer\u2019s support history, authored by you: an internal note (channel "note", the default) or a record of an ' +
-    'outbound phone call, email or chat message. Optionally tied to one of the customer\u2019s orders (order_id must belong to customer_id). ' +
-    `Body 1-${NOTE_MAX_CHARS} characters. Returns the new interaction id. Not idempotent: every call adds a new entry, so do not repeat a ` +
-    'call that succeeded. Recorded in the audit trail.',
+    'Add an entry to a customer\u2019s support history, authored by you: an internal note (channel "note", the default) or a record of an outbound ' +
+    `call, email or chat. Optionally tied to one of the customer\u2019s orders. Body 1-${NOTE_MAX_CHARS} characters. Returns the new interaction id. ` +
+    'Not idempotent: each call adds an entry, so never repeat one that succeeded. Audited.',
   input: addNoteInput,
   output: addNoteOutput,
   access: 'write',

@@ -48,9 +48,9 @@ export const checkInventoryTool = defineTool({
   name: 'check_inventory',
   title: 'Check inventory',
   description:
-    'Current stock and price of products, by exact SKUs (up to 50 at once, e.g. the skus get_order lists) or by a fragment of the product name ' +
-    '(at least 2 characters). Give exactly one of skus or name. Returns sku, name, stock_on_hand, in_stock and unit price; a SKU lookup also lists the ' +
-    'SKUs not found (NOT_FOUND only when none is found). Name searches return up to `limit` (max 100) products ordered by name, with has_more/next_cursor.',
+    'Stock and price of products by exact SKUs (up to 50, e.g. from get_order) or by a product-name fragment (2+ characters): exactly one of the two. ' +
+    'Returns sku, name, stock_on_hand, in_stock and unit price; a SKU lookup also lists the SKUs not found (NOT_FOUND only when none is). ' +
+    'Name searches: up to `limit` (max 100) products by name, next_cursor pages on.',
   input: checkInventoryInput,
   output: checkInventoryOutput,
   access: 'read',

@@ -80,10 +80,9 @@ export const listOrdersTool = defineTool({
   name: 'list_orders',
   title: 'List orders',
   description:
-    'Orders filtered by customer, status, creation window [since, until) and total range, newest first (or oldest with sort=oldest). ' +
-    'Use it to find an order when you know the customer or roughly when it was placed. Returns up to `limit` (max 100) orders with id, customer_id, status, ' +
-    'total, refunded amount and created_at; has_more/next_cursor page through the rest (pass the same filters with the cursor). ' +
-    'Call get_order for lines and refunds. An unknown customer_id answers NOT_FOUND; since after until, or min above max, answer VALIDATION.',
+    'Orders filtered by customer, status, creation window [since, until) and total range, newest first (sort=oldest reverses). ' +
+    'Use it to find an order by customer or date. Up to `limit` (max 100) orders with id, customer_id, status, total, refunded and created_at; ' +
+    'next_cursor pages on (same filters). get_order has lines and refunds. Unknown customer_id: NOT_FOUND; since after until or min above max: VALIDATION.',
   input: listOrdersInput,
   output: z.object({ orders: z.array(orderSummary).describe('Matching orders in the requested order.'), ...pageInfo }),
   access: 'read',

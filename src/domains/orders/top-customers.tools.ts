@@ -37,15 +37,15 @@ export const topCustomersTool = defineTool({
   title: 'Top customers by revenue',
   description:
     'Customers ranked by net revenue (payments minus refunds, cancelled orders excluded) over the last `days` days (default 90, max 730) ' +
-    'in one currency (default USD). Use it to find the most valuable customers, e.g. before a goodwill decision. Returns up to `limit` (max 100, default 10) ' +
-    'customers with rank, id, name, email, tier, order count and net revenue. Not paginated: it is a ranking. Results may be cached briefly ' +
-    '(see computed_at); writes through this server refresh it.',
+    'in one currency (default USD), e.g. before a goodwill decision. Up to `limit` (max 100, default 10) customers with rank, id, name, email, tier, ' +
+    'order count and net revenue; not paginated. May be cached briefly (computed_at); our writes refresh it. Uncached it can take seconds: ' +
+    'a progressToken gets progress notifications.',
   input: topCustomersInput,
   output: topCustomersOutput,
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
-  handler: async (args, { app }) => {
-    const r = await new TopCustomersService(app).top({ days: args.days, currency: args.currency, limit: args.limit });
+  handler: async (args, { app, signal, progress }) => {
+    const r = await new TopCustomersService(app).top({ days: args.days, currency: args.currency, limit: args.limit }, { signal, progress });
     const fence = untrustedFence();
     const customers = r.customers.map((c, i) => ({
       rank: i + 1,
