@@ -122,6 +122,7 @@ function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRu
           if (!app.inflight.accepting) throw new ShuttingDownError(false);
           const args = parseToolInput(def.input, rawArgs);
           const out = await untilStopped(def.handler(args as never, ctx), gate, req.requestId);
+          checkOutput(def, out.structured);
           return { content: [{ type: 'text', text: out.text }], structuredContent: out.structured as Record<string, unknown> };
         } catch (err) {
           // The SDK sends nothing for a cancelled request: no message to write, only a count and a log line.
@@ -141,6 +142,18 @@ function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRu
         }
       }),
     );
+}
+
+/**
+ * tools/list advertises output schemas in short (tool-catalog.ts), so the full one is held here: a
+ * result that does not match it is a bug, answered INTERNAL (details to the log) rather than sent.
+ */
+function checkOutput(def: ToolDefinition, structured: unknown): void {
+  const checked = def.output.safeParse(structured);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new Error(`${def.name} produced a result outside its output schema at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`);
+  }
 }
 
 /**
