@@ -8,6 +8,7 @@ import { Cleanup, Phases, say } from './lifecycle.js';
 import { runHttpBench } from './http-run.js';
 import { startPeer } from './peer.js';
 import { type BenchResults, checkTargets, renderMarkdown, type WorkloadResult, writeResults } from './report.js';
+import { tokensBenchLine } from './tokens.js';
 import { sampleArgumentPools } from './samples.js';
 import { REFUNDABLE_STATUSES } from '../src/domains/orders/order-rules.js';
 import { sampleOperationPools } from './operations-workload.js';
@@ -181,6 +182,11 @@ async function main(): Promise<void> {
     const protocolFloor = await phases.run('protocol floor', () => measureProtocolFloor(noop, opts.suite));
     const results = await measureWorkloads(workloads, { server, peer, floorClient }, opts.suite, phases, notes);
     const rss = { server: await peakRssMiB(server), noop: await peakRssMiB(noop), peer: await peakRssMiB(peer) };
+    // Five scripted support tasks on their own servers (npm run bench:tokens has the per-task table).
+    const tokensLine = await phases
+      .run('tokens per task', () => tokensBenchLine(floorClient, db.url, runTag))
+      .catch((err: unknown) => `tokens per task: not measured (${err instanceof Error ? err.message : String(err)}): MISS`);
+    say(tokensLine);
     const searchScaling = scalingDb
       ? await phases.run('search scaling (W2 at 1M and 5M customers)', () =>
           measureSearchScaling(
@@ -219,7 +225,7 @@ async function main(): Promise<void> {
       protocolFloor,
       workloads: results,
       ...(searchScaling ? { searchScaling } : {}),
-      notes,
+      notes: [...notes, tokensLine],
     };
     const checks = checkTargets(report);
     const markdown = renderMarkdown(report, checks);
