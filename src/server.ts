@@ -6,6 +6,7 @@ import type { App } from './app.js';
 import { registerAuditResource } from './domains/audit/audit.resource.js';
 import { registerTools, type ToolDefinition } from './mcp/define-tool.js';
 import { registerPrompts } from './mcp/prompts.js';
+import { answerResourceReads, ResourceTable } from './mcp/resource-reads.js';
 import { registerResources } from './mcp/resources.js';
 import { serveToolCatalog } from './mcp/tool-catalog.js';
 import { allTools } from './mcp/tool-registry.js';
@@ -73,8 +74,10 @@ export function buildServer(app: App, principal: Principal, parts: ServerParts =
   if (parts.tools) registerTools(server, app, principal, tools);
   if (tools.length > 0) serveToolCatalog(server, tools);
   if (parts.resources) {
-    registerResources(server, app, principal, visible);
-    registerAuditResource(server, app, principal);
+    const table = new ResourceTable();
+    registerResources(server, app, principal, visible, table);
+    registerAuditResource(server, app, principal, table);
+    answerResourceReads(server, table);
   }
   if (parts.prompts) registerPrompts(server, app, principal);
   return server;

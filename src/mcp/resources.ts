@@ -7,6 +7,7 @@ import { OrdersService } from '../domains/orders/orders.service.js';
 import { newRequestContext, type Principal } from '../request.js';
 import { completeCustomerRefs, completeOrderIds } from './completions.js';
 import { decodeUriPart, resourceFailure } from './resource-errors.js';
+import type { ResourceTable } from './resource-reads.js';
 import type { ToolDefinition } from './define-tool.js';
 import { toolsToMarkdown } from './tool-docs.js';
 import { fenceJson, untrustedFence } from './untrusted.js';
@@ -28,8 +29,8 @@ export function readLog(app: App, principal: Principal, extra: { signal: AbortSi
   return newRequestContext(app.log, principal, extra.signal, { resource }).log;
 }
 
-export function registerResources(server: McpServer, app: App, principal: Principal, tools: ToolDefinition[]): void {
-  server.registerResource(
+export function registerResources(server: McpServer, app: App, principal: Principal, tools: ToolDefinition[], table: ResourceTable): void {
+  table.add(RESOURCE_URIS.schema, server.registerResource(
     'schema',
     RESOURCE_URIS.schema,
     { title: 'Database schema', description: 'Tables, columns, types, keys, indexes and comments, generated from the live catalog.', mimeType: 'text/markdown' },
@@ -41,16 +42,16 @@ export function registerResources(server: McpServer, app: App, principal: Princi
         });
       return markdown(uri.href, text);
     },
-  );
+  ));
 
-  server.registerResource(
+  table.add(RESOURCE_URIS.toolDocs, server.registerResource(
     'tool-docs',
     RESOURCE_URIS.toolDocs,
     { title: 'Tool API', description: 'Every tool offered to this principal: descriptions, input and output JSON schemas, annotations.', mimeType: 'text/markdown' },
     async (uri) => markdown(uri.href, toolsToMarkdown(tools)),
-  );
+  ));
 
-  server.registerResource(
+  table.add(RESOURCE_URIS.metrics, server.registerResource(
     'metrics',
     RESOURCE_URIS.metrics,
     {
@@ -59,9 +60,9 @@ export function registerResources(server: McpServer, app: App, principal: Princi
       mimeType: 'application/json',
     },
     async (uri) => json(uri.href, await app.metrics.snapshot()),
-  );
+  ));
 
-  server.registerResource(
+  table.addTemplate(server.registerResource(
     'customer',
     new ResourceTemplate(RESOURCE_URIS.customer, {
       list: undefined,
@@ -76,9 +77,9 @@ export function registerResources(server: McpServer, app: App, principal: Princi
       });
       return json(uri.href, fenceJson(customer, untrustedFence()));
     },
-  );
+  ));
 
-  server.registerResource(
+  table.addTemplate(server.registerResource(
     'order',
     new ResourceTemplate(RESOURCE_URIS.order, {
       list: undefined,
@@ -91,5 +92,5 @@ export function registerResources(server: McpServer, app: App, principal: Princi
       });
       return json(uri.href, fenceJson(order, untrustedFence()));
     },
-  );
+  ));
 }

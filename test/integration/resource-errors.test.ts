@@ -50,6 +50,27 @@ describe('resource errors', () => {
     expect(err.message).not.toContain('URI malformed');
   });
 
+  it.each(['supportdesk://invoices/inv_1', 'supportdesk://customers', 'https://example.com/customers/cust_1'])(
+    'answers a URI no resource serves (%s) with -32002, not invalid params',
+    async (uri) => {
+      const err = await failure(uri);
+      expect(err.code).toBe(-32002);
+      expect(err.message).toMatch(/^MCP error -32002: NOT_FOUND: no resource at /);
+    },
+  );
+
+  it('answers a string that is not a URI as invalid params in plain words, not an internal error', async () => {
+    const err = await failure('customers cust_1');
+    expect(err.code).toBe(-32602);
+    expect(err.message).toMatch(/^MCP error -32602: VALIDATION: not a URI: "customers cust_1"/);
+  });
+
+  it('still reads what exists, by exact URI and by template', async () => {
+    expect((await app.client.readResource({ uri: 'supportdesk://metrics' })).contents[0]?.mimeType).toBe('application/json');
+    const err = await failure('supportdesk://customers/cust_nosuchcustomer');
+    expect(err.message).toMatch(/No customer with id/);
+  });
+
   it('answers a NUL byte in a URI as invalid params, before any query', async () => {
     const err = await failure('supportdesk://customers/cust_%00abc');
     expect(err.code).toBe(-32602);

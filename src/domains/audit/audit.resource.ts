@@ -7,6 +7,7 @@ import type { Principal } from '../../request.js';
 import type { App } from '../../app.js';
 import { toIso } from '../../mcp/common-schemas.js';
 import { truncate } from '../../lib/text.js';
+import type { ResourceTable } from '../../mcp/resource-reads.js';
 import { fenceJson, untrustedFence } from '../../mcp/untrusted.js';
 import { auditedEntityIds, listAuditByEntity } from './audit.repo.js';
 
@@ -54,14 +55,14 @@ function shortenValues(value: unknown): unknown {
  * `supportdesk://audit/{entity_id}`: who changed a customer, order or interaction, when, with
  * which tool, and the changed fields before and after. Newest first, at most AUDIT_TRAIL_LIMIT.
  */
-export function registerAuditResource(server: McpServer, app: App, principal: Principal): void {
+export function registerAuditResource(server: McpServer, app: App, principal: Principal, table: ResourceTable): void {
   const template = new ResourceTemplate('supportdesk://audit/{entity_id}', {
     list: undefined,
     complete: {
       entity_id: async (value) => (/^[0-9a-z_]{0,44}$/.test(value) ? auditedEntityIds(app.db, value, 20) : []),
     },
   });
-  server.registerResource(
+  table.addTemplate(server.registerResource(
     'audit_trail',
     template,
     {
@@ -82,6 +83,6 @@ export function registerAuditResource(server: McpServer, app: App, principal: Pr
         });
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(fenceJson(trail, untrustedFence())) }] };
       }),
-  );
+  ));
 }
 
