@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { App } from '../app.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import { healthRoutes } from './health.js';
 import { acceptsBothResponseKinds, mediaType, readBody, rebindingRefusal, sendError, sendJson } from './http-guards.js';
+import { checkValue } from './jsonrpc-guard.js';
 import { serveMcpRequest } from './mcp-endpoint.js';
 import { RateLimiter } from './rate-limit.js';
 
@@ -66,6 +68,13 @@ export async function startHttpServer(app: App, auth: Authenticator): Promise<Ht
       body = JSON.parse(read.text);
     } catch {
       return sendError(res, 400, 'Parse error: Invalid JSON', {}, -32700);
+    }
+    // One message (batches go to the SDK as they are): a request that is not JSON-RPC or has malformed
+    // params is answered here in plain words, as on stdio, instead of an internal error from the SDK.
+    const checked = Array.isArray(body) ? undefined : checkValue(body);
+    if (checked && !checked.ok) {
+      if (!checked.reply) return void res.writeHead(202).end(); // a malformed notification: nothing to answer
+      return sendJson(res, checked.reply.error.code === ErrorCode.InvalidParams ? 200 : 400, checked.reply);
     }
     principals.set(res, principal.id);
     await app.inflight.run(() => serveMcpRequest(app, principal, req, res, body, config.requestTimeoutMs));

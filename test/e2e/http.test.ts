@@ -142,6 +142,15 @@ describe('requests the server refuses, each with its status', () => {
     expect(JSON.parse(garbage.body)).toMatchObject({ error: { code: -32700 } });
   });
 
+  it('-32602 naming the field for tools/call without params, -32600 for JSON that is not JSON-RPC, never an internal error', async () => {
+    const noParams = await mcpPost({}, JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call' }));
+    expect(noParams.status).toBe(200);
+    expect(JSON.parse(noParams.body)).toMatchObject({ id: 7, error: { code: -32602, message: expect.stringMatching(/^Invalid params for tools\/call: params/) } });
+    const notRpc = await mcpPost({}, JSON.stringify({ hello: 'world' }));
+    expect(notRpc.status).toBe(400);
+    expect(JSON.parse(notRpc.body)).toMatchObject({ error: { code: -32600 } });
+  });
+
   it('keeps serving after all of the above, counts answers by status class on /metrics, and never logs a token or an Authorization header', async () => {
     expect(ok<{ id: string }>(await call(agent, 'get_customer', { id: DEMO_CUSTOMERS.jane.id })).id).toBe(DEMO_CUSTOMERS.jane.id);
     expect((await rawRequest(server.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
