@@ -98,7 +98,12 @@ export function openDatabase(options: DatabaseOptions, log: Logger, telemetry: O
     async close(graceMs = DEFAULT_CLOSE_GRACE_MS) {
       if (closed) return;
       closed = true;
-      const ended = db.destroy().then(() => true); // ends the pool too, once every client is back
+      // Kysely ends the pool only if it ever ran a query through it; a run that used the pool alone
+      // (seed --if-empty) would keep an idle connection, and the process, alive until the idle timeout.
+      const ended = db
+        .destroy()
+        .then(() => (pool.ended ? undefined : pool.end()))
+        .then(() => true);
       const timer = new AbortController();
       const inTime = await Promise.race([ended, delay(graceMs, false, { signal: timer.signal }).catch(() => false)]);
       timer.abort();
