@@ -141,7 +141,7 @@ describe('every tool: a success path and an error path', () => {
     const { version } = await ok('get_order', { order_id: DEMO_ORDERS.janeProcessing });
     const address = { recipient: 'Jane Doe', line1: '1 New Street', city: 'Springfield', region: 'IL', postal_code: '62701', country: 'us' };
     const sc = await ok('change_shipping_address', { order_id: DEMO_ORDERS.janeProcessing, expected_version: version, address });
-    expect(sc.ship_to).toMatch(/^<untrusted-data-[0-9a-f]+>Jane Doe, 1 New Street, Springfield, IL 62701, US<\/untrusted-data-[0-9a-f]+>$/);
+    expect(sc.ship_to).toMatch(/^<untrusted-[0-9a-f]+>Jane Doe, 1 New Street, Springfield, IL 62701, US<\/untrusted-[0-9a-f]+>$/);
     await fails('change_shipping_address', { order_id: DEMO_ORDERS.janeProcessing, expected_version: version, address }, /^CONFLICT/);
   });
 

@@ -64,7 +64,7 @@ describe('get_order', () => {
       expect(s.items.map((i) => i.line_total_cents)).toEqual([2500, 500]);
       expect(s.refundable).toEqual({ cents: 2300, currency: 'USD' });
       // Typed by an agent: cut, then fenced as untrusted text.
-      const fenced = /^<(untrusted-data-[0-9a-f]+)>(.*)<\/\1>$/s.exec(s.refunds[0]?.note ?? '');
+      const fenced = /^<(untrusted-[0-9a-f]+)>(.*)<\/\1>$/s.exec(s.refunds[0]?.note ?? '');
       expect(fenced?.[2]).toMatch(/…\[truncated\]$/);
       expect(fenced?.[2]?.length).toBeLessThanOrEqual(300);
       expect(textOf(r)).toContain(o.id);
