@@ -158,8 +158,8 @@ describe('order operations over stdio', () => {
     expect((await giftCard()).balance?.cents).toBe((before.balance?.cents ?? 0) + p.refund_cents);
     const after = await call<Order>('get_order', { order_id: DEMO_ORDERS.janeReturnable });
     expect(after.returns).toEqual([expect.objectContaining({ kind: 'return', items: [expect.objectContaining({ line_no: line.line_no })] })]);
-    const refunds = await call<{ entries: { kind: string; order_id?: string; amount: { cents: number } }[] }>('get_customer_history', { customer_id: DEMO_CUSTOMERS.jane.id, kinds: ['refund'] });
-    expect(refunds.entries.filter((e) => e.order_id === DEMO_ORDERS.janeReturnable).map((e) => e.amount.cents)).toEqual([p.refund_cents]);
+    const refunds = await call<{ entries: { kind: string; order_id?: string; amount_cents: number }[] }>('get_customer_history', { customer_id: DEMO_CUSTOMERS.jane.id, kinds: ['refund'] });
+    expect(refunds.entries.filter((e) => e.order_id === DEMO_ORDERS.janeReturnable).map((e) => e.amount_cents)).toEqual([p.refund_cents]);
     await expectAudited(DEMO_ORDERS.janeReturnable, 'return', p.intent_id, r);
   });
 });
