@@ -210,13 +210,13 @@ describe('confirm_action on a refund', () => {
 
   it('drops cached order and customer after the commit', async () => {
     const order = await orderWithTotal(tdb.db, customerId, 7_000);
-    const before = ok<{ refunded: { cents: number } }>(await app.call('get_order', { order_id: order.id }));
-    expect(before.refunded.cents).toBe(0);
+    const before = ok<{ refunded_cents: number }>(await app.call('get_order', { order_id: order.id }));
+    expect(before.refunded_cents).toBe(0);
     const ltvBefore = ok<{ lifetime_value: { cents: number }[] }>(await app.call('get_customer', { id: customerId })).lifetime_value[0]!.cents;
     const p = await prepare(order.id, 2_000);
     ok(await app.call('confirm_action', { intent_id: p.intent_id }));
-    const after = ok<{ refunded: { cents: number }; refundable: { cents: number } }>(await app.call('get_order', { order_id: order.id }));
-    expect(after).toMatchObject({ refunded: { cents: 2_000 }, refundable: { cents: 5_000 } });
+    const after = ok<{ refunded_cents: number; refundable_cents: number }>(await app.call('get_order', { order_id: order.id }));
+    expect(after).toMatchObject({ refunded_cents: 2_000, refundable_cents: 5_000 });
     const ltvAfter = ok<{ lifetime_value: { cents: number }[] }>(await app.call('get_customer', { id: customerId })).lifetime_value[0]!.cents;
     expect(ltvAfter).toBe(ltvBefore - 2_000);
   });
