@@ -69,6 +69,10 @@ describe('get_order', () => {
       // Lean: amounts in the order's one currency, nothing the rest of the result already says.
       for (const derived of ['total', 'refundable', 'item_count', 'refund_count']) expect(s).not.toHaveProperty(derived);
       for (const derived of ['line_total_cents', 'product_id', 'shipment_id']) expect(s.items[0]).not.toHaveProperty(derived);
+      // The completed payment is paid_cents already: only the refund is listed as a transaction.
+      expect(s.payments).toEqual([
+        expect.objectContaining({ paid_cents: 3000, refunded_cents: 700, transactions: [expect.objectContaining({ kind: 'refund', amount_cents: 700, status: 'completed' })] }),
+      ]);
       expect(textOf(r)).toMatch(/Amounts in USD: total 30\.00, /);
       expect(textOf(r).match(/USD/g)).toHaveLength(1);
       // Typed by an agent: cut, then fenced as untrusted text.

@@ -124,6 +124,24 @@ describe('confirm_action on a refund', () => {
     expect(intent).toMatchObject({ status: 'done', refund_id: r.refund_id });
   });
 
+  it('answers with a short receipt (ids, money moved, new version and balances), also for receipts stored in the older, fuller shape', async () => {
+    const order = await orderWithTotal(tdb.db, customerId, 10_000);
+    const p = await prepare(order.id, 1_500);
+    const r = ok<Receipt & Record<string, unknown>>(await app.call('confirm_action', { intent_id: p.intent_id }));
+    expect(Object.keys(r).sort()).toEqual(
+      ['action', 'currency', 'intent_id', 'money', 'order_id', 'order_status', 'order_version', 'refund_id', 'refundable_cents', 'refunded_cents', 'replayed', 'total_cents'].sort(),
+    );
+    expect(Object.keys(r.money[0] ?? {}).sort()).toEqual(['amount_cents', 'kind', 'method_id', 'settles_by', 'status', 'to']);
+    // Who confirmed, when, and the transaction ids stay in the audit trail.
+    const audit = await auditRowsFor(tdb.db, order.id);
+    expect(audit[1]?.after).toMatchObject({ transactions: [expect.stringMatching(/^txn_/)] });
+    // A receipt stored before the shape was trimmed replays in the current shape.
+    const stored = (await tdb.db.selectFrom('intents').select('response').where('id', '=', p.intent_id).executeTakeFirstOrThrow()).response as Record<string, unknown>;
+    const fuller = { ...stored, customer_id: customerId, confirmed_by: 'sup-sam', confirmed_at: new Date().toISOString(), money: r.money.map((m) => ({ id: 'txn_old1', ...m })) };
+    await tdb.db.updateTable('intents').set({ response: JSON.stringify(fuller) }).where('id', '=', p.intent_id).execute();
+    expect(ok(await app.call('confirm_action', { intent_id: p.intent_id }))).toEqual({ ...r, replayed: true });
+  });
+
   it('gives 50 concurrent confirms of one intent the same refund id, with one refund row and one audit row', async () => {
     const order = await orderWithTotal(tdb.db, customerId, 10_000);
     const p = await prepare(order.id, 3_000);
