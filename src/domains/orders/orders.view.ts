@@ -131,7 +131,7 @@ export function shapeOrder(o: OrderDetail, fence: Fence): z.input<typeof getOrde
     paid_cents: o.paid_cents,
     refunded_cents: o.refunded_cents,
     refundable_cents: o.refundable_cents,
-    customer: { ...o.customer, name: fence.wrap(o.customer.name) },
+    customer: { ...o.customer, name: fence.wrap(o.customer.name), email: fence.contact(o.customer.email) },
     ship_to: o.ship_to ? fence.wrap(formatAddress(o.ship_to)) : null,
     items: o.items.map((i) =>
       dropNulls({
@@ -181,7 +181,7 @@ export function renderOrder(o: OrderDetail, fence: Fence): string {
   const lines = [
     `${o.id} ${o.status}${o.cancel_reason ? ` (${o.cancel_reason})` : ''}, version ${o.version}. Amounts in ${o.currency}: total ${m(o.total_cents)}, paid ${m(o.paid_cents)}, ` +
       `refunded ${m(o.refunded_cents)}, refundable ${m(o.refundable_cents)}.`,
-    `Customer ${o.customer.id} ${fence.wrap(o.customer.name)} <${o.customer.email}>. Placed ${textTime(o.created_at)}, updated ${textTime(o.updated_at)}.`,
+    `Customer ${o.customer.id} ${fence.wrap(o.customer.name)} <${fence.contact(o.customer.email)}>. Placed ${textTime(o.created_at)}, updated ${textTime(o.updated_at)}.`,
   ];
   if (o.ship_to) lines.push(`Ship to ${fence.wrap(formatAddress(o.ship_to))}`);
   for (const i of o.items) {
