@@ -115,9 +115,12 @@ export interface TokensReport {
   fixed: { ours: number; peerTools: number; peerSchema: number };
 }
 
-/** Plays every task on both servers, the peer first (it only reads), then ours. */
-export async function measureTokens(databaseUrl: string, records: TaskRecords): Promise<TokensReport> {
-  const ours = await connect(process.execPath, [path.join(packageRoot(), 'dist', 'src', 'main.js')], { DATABASE_URL: databaseUrl, ...SERVER_ENV });
+/**
+ * Plays every task on both servers, the peer first (it only reads), then ours. `root`: the folder
+ * whose dist/ holds our server (another build, for an A/B); this package by default.
+ */
+export async function measureTokens(databaseUrl: string, records: TaskRecords, root = packageRoot()): Promise<TokensReport> {
+  const ours = await connect(process.execPath, [path.join(root, 'dist', 'src', 'main.js')], { DATABASE_URL: databaseUrl, ...SERVER_ENV });
   const peer = await connect(process.execPath, [peerEntry(), databaseUrl], {});
   try {
     const oursFixed = await ours.fixedCost(false);

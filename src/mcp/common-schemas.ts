@@ -58,6 +58,9 @@ export const morePages = (page: { hasMore: boolean; nextCursor?: string | undefi
 
 export const toIso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
+/** A time in a text rendering, to the minute ('2025-01-31 09:05Z'); structuredContent keeps the full timestamp. */
+export const textTime = (d: Date | string): string => `${toIso(d).slice(0, 10)} ${toIso(d).slice(11, 16)}Z`;
+
 /**
  * The refinement every tool input goes through (applied once, to the whole argument object, by the
  * tool wrapper): a string value or key with a NUL byte or a lone UTF-16 surrogate is refused, naming

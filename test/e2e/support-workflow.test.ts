@@ -35,7 +35,7 @@ describe('a refund walk-through over stdio', () => {
     const orders = await call('list_orders', { customer_id: jane?.id, status: ['delivered'], limit: 5 });
     const orderId = (orders.orders as { id: string }[])[0]?.id as string;
     const before = await call('get_order', { order_id: orderId });
-    const refundable = (before.refundable as { cents: number }).cents;
+    const refundable = before.refundable_cents as number;
     expect(refundable).toBeGreaterThan(100);
 
     const prepared = await call('prepare_refund', { order_id: orderId, amount_cents: 100, reason: 'damaged', note: 'Mug arrived chipped' });
@@ -46,7 +46,7 @@ describe('a refund walk-through over stdio', () => {
     expect(second.replayed).toBe(true);
 
     const after = await call('get_order', { order_id: orderId });
-    expect((after.refundable as { cents: number }).cents).toBe(refundable - 100);
+    expect(after.refundable_cents as number).toBe(refundable - 100);
     const refunds = after.refunds as { id: string }[];
     expect(refunds.filter((r) => r.id === first.refund_id)).toHaveLength(1);
 

@@ -127,7 +127,7 @@ describe('network faults between the server and PostgreSQL', () => {
     const prepared = await sut.call('prepare_refund', { order_id: order.id, amount_cents: 2_500, reason: 'damaged' });
     expect(codeOf(prepared), textOf(prepared)).toBe('OK');
     const intentId = (prepared.structuredContent as { intent_id: string }).intent_id;
-    expect((await sut.call('get_order', { order_id: order.id })).structuredContent).toMatchObject({ refunded: { cents: 0 } });
+    expect((await sut.call('get_order', { order_id: order.id })).structuredContent).toMatchObject({ refunded_cents: 0 });
     const fired = proxy.resetAfterNextCommit();
     const first = await timed(() => sut.call('confirm_action', { intent_id: intentId }));
     await fired;
@@ -135,7 +135,7 @@ describe('network faults between the server and PostgreSQL', () => {
     expect(textOf(first.value)).toContain(order.id);
     expect(textOf(first.value)).toMatch(/confirm/i);
     timings.push({ fault: 'reset right after COMMIT (confirm_action refund)', firstAnswer: 'OUTCOME_UNKNOWN', ms: first.ms });
-    expect((await sut.call('get_order', { order_id: order.id })).structuredContent).toMatchObject({ refunded: { cents: 2_500 } });
+    expect((await sut.call('get_order', { order_id: order.id })).structuredContent).toMatchObject({ refunded_cents: 2_500 });
     const again = await sut.call('confirm_action', { intent_id: intentId });
     expect(codeOf(again), textOf(again)).toBe('OK');
     const refunds = await tdb.db.selectFrom('refunds').select('amount_cents').where('order_id', '=', order.id).execute();

@@ -12,7 +12,7 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
 }
 
 /**
- * A value with every untrusted-data fence tag removed, for tests that compare the values inside.
+ * A value with every untrusted fence tag removed, for tests that compare the values inside.
  * That typed text is fenced at all is tested in test/integration/untrusted-fencing.test.ts.
  */
-export const unfence = <T>(value: T): T => JSON.parse(JSON.stringify(value).replace(/<\/?untrusted-data-[0-9a-f]{12}>/g, '')) as T;
+export const unfence = <T>(value: T): T => JSON.parse(JSON.stringify(value).replace(/<\/?untrusted-[0-9a-f]{10}>/g, '')) as T;

@@ -60,11 +60,23 @@ describe('get_order', () => {
     try {
       const r = await client.call('get_order', { order_id: o.id });
       expect(r.isError).toBeFalsy();
-      const s = r.structuredContent as { items: { line_total_cents: number }[]; refundable: { cents: number }; refunds: { note: string }[] };
-      expect(s.items.map((i) => i.line_total_cents)).toEqual([2500, 500]);
-      expect(s.refundable).toEqual({ cents: 2300, currency: 'USD' });
+      const s = r.structuredContent as Record<string, unknown> & { items: Record<string, unknown>[]; refunds: { note: string }[] };
+      expect(s.items.map((i) => [i.quantity, i.unit_price_cents])).toEqual([
+        [2, 1250],
+        [1, 500],
+      ]);
+      expect(s).toMatchObject({ currency: 'USD', total_cents: 3000, refunded_cents: 700, refundable_cents: 2300 });
+      // Lean: amounts in the order's one currency, nothing the rest of the result already says.
+      for (const derived of ['total', 'refundable', 'item_count', 'refund_count']) expect(s).not.toHaveProperty(derived);
+      for (const derived of ['line_total_cents', 'product_id', 'shipment_id']) expect(s.items[0]).not.toHaveProperty(derived);
+      // The completed payment is paid_cents already: only the refund is listed as a transaction.
+      expect(s.payments).toEqual([
+        expect.objectContaining({ paid_cents: 3000, refunded_cents: 700, transactions: [expect.objectContaining({ kind: 'refund', amount_cents: 700, status: 'completed' })] }),
+      ]);
+      expect(textOf(r)).toMatch(/Amounts in USD: total 30\.00, /);
+      expect(textOf(r).match(/USD/g)).toHaveLength(1);
       // Typed by an agent: cut, then fenced as untrusted text.
-      const fenced = /^<(untrusted-data-[0-9a-f]+)>(.*)<\/\1>$/s.exec(s.refunds[0]?.note ?? '');
+      const fenced = /^<(untrusted-[0-9a-f]+)>(.*)<\/\1>$/s.exec(s.refunds[0]?.note ?? '');
       expect(fenced?.[2]).toMatch(/…\[truncated\]$/);
       expect(fenced?.[2]?.length).toBeLessThanOrEqual(300);
       expect(textOf(r)).toContain(o.id);

@@ -67,9 +67,29 @@ describe('text renderings', () => {
     ok(await agent.call('add_interaction_note', { customer_id: c.id, body: 'Told them it ships Monday.', channel: 'phone' }));
     ok(await agent.call('add_interaction_note', { customer_id: c.id, body: 'Courier confirmed.' }));
     const text = textOf(await agent.call('get_customer_history', { customer_id: c.id, kinds: 'interaction' }));
-    expect(text).toMatch(/ email from the customer int_\w+: <untrusted-data-[0-9a-f]{12}>Where is my parcel\?/);
+    expect(text).toMatch(/ email from the customer int_\w+: <untrusted-[0-9a-f]{10}>Where is my parcel\?/);
     expect(text).toMatch(/ phone to the customer by agent-pt int_\w+: /);
     expect(text).toMatch(/ internal note by agent-pt int_\w+: /);
+  });
+
+  it('say once what every search line would repeat: tier/status only where not standard/active, the match kind where it changes', async () => {
+    const plain = await insertCustomer(tdb.db, { name: 'Compacta Alba' });
+    const gold = await insertCustomer(tdb.db, { name: 'Compacta Bruna', tier: 'gold' });
+    const closed = await insertCustomer(tdb.db, { name: 'Compacta Cara', status: 'closed' });
+    const r = await agent.call('search_customers', { query: 'Compacta' });
+    const sc = ok<{ customers: { id: string; tier: string; status: string; match: string }[] }>(r);
+    expect(sc.customers.map((c) => [c.id, c.tier, c.status, c.match])).toEqual([
+      [plain.id, 'standard', 'active', 'name_prefix'],
+      [gold.id, 'gold', 'active', 'name_prefix'],
+      [closed.id, 'standard', 'closed', 'name_prefix'],
+    ]);
+    const [head, ...lines] = textOf(r).split('\n');
+    expect(head).toBe('3 customer(s), standard/active unless shown:');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^${plain.id} .* \\[name_prefix\\]$`));
+    expect(lines[1]).toMatch(new RegExp(`^${gold.id} .* gold/active$`));
+    expect(lines[2]).toMatch(new RegExp(`^${closed.id} .* standard/closed$`));
+    expect(lines.join('\n')).not.toContain('standard/active');
   });
 });
 

@@ -124,6 +124,24 @@ describe('confirm_action on a refund', () => {
     expect(intent).toMatchObject({ status: 'done', refund_id: r.refund_id });
   });
 
+  it('answers with a short receipt (ids, money moved, new version and balances), also for receipts stored in the older, fuller shape', async () => {
+    const order = await orderWithTotal(tdb.db, customerId, 10_000);
+    const p = await prepare(order.id, 1_500);
+    const r = ok<Receipt & Record<string, unknown>>(await app.call('confirm_action', { intent_id: p.intent_id }));
+    expect(Object.keys(r).sort()).toEqual(
+      ['action', 'currency', 'intent_id', 'money', 'order_id', 'order_status', 'order_version', 'refund_id', 'refundable_cents', 'refunded_cents', 'replayed', 'total_cents'].sort(),
+    );
+    expect(Object.keys(r.money[0] ?? {}).sort()).toEqual(['amount_cents', 'kind', 'method_id', 'settles_by', 'status', 'to']);
+    // Who confirmed, when, and the transaction ids stay in the audit trail.
+    const audit = await auditRowsFor(tdb.db, order.id);
+    expect(audit[1]?.after).toMatchObject({ transactions: [expect.stringMatching(/^txn_/)] });
+    // A receipt stored before the shape was trimmed replays in the current shape.
+    const stored = (await tdb.db.selectFrom('intents').select('response').where('id', '=', p.intent_id).executeTakeFirstOrThrow()).response as Record<string, unknown>;
+    const fuller = { ...stored, customer_id: customerId, confirmed_by: 'sup-sam', confirmed_at: new Date().toISOString(), money: r.money.map((m) => ({ id: 'txn_old1', ...m })) };
+    await tdb.db.updateTable('intents').set({ response: JSON.stringify(fuller) }).where('id', '=', p.intent_id).execute();
+    expect(ok(await app.call('confirm_action', { intent_id: p.intent_id }))).toEqual({ ...r, replayed: true });
+  });
+
   it('gives 50 concurrent confirms of one intent the same refund id, with one refund row and one audit row', async () => {
     const order = await orderWithTotal(tdb.db, customerId, 10_000);
     const p = await prepare(order.id, 3_000);
@@ -210,13 +228,13 @@ describe('confirm_action on a refund', () => {
 
   it('drops cached order and customer after the commit', async () => {
     const order = await orderWithTotal(tdb.db, customerId, 7_000);
-    const before = ok<{ refunded: { cents: number } }>(await app.call('get_order', { order_id: order.id }));
-    expect(before.refunded.cents).toBe(0);
+    const before = ok<{ refunded_cents: number }>(await app.call('get_order', { order_id: order.id }));
+    expect(before.refunded_cents).toBe(0);
     const ltvBefore = ok<{ lifetime_value: { cents: number }[] }>(await app.call('get_customer', { id: customerId })).lifetime_value[0]!.cents;
     const p = await prepare(order.id, 2_000);
     ok(await app.call('confirm_action', { intent_id: p.intent_id }));
-    const after = ok<{ refunded: { cents: number }; refundable: { cents: number } }>(await app.call('get_order', { order_id: order.id }));
-    expect(after).toMatchObject({ refunded: { cents: 2_000 }, refundable: { cents: 5_000 } });
+    const after = ok<{ refunded_cents: number; refundable_cents: number }>(await app.call('get_order', { order_id: order.id }));
+    expect(after).toMatchObject({ refunded_cents: 2_000, refundable_cents: 5_000 });
     const ltvAfter = ok<{ lifetime_value: { cents: number }[] }>(await app.call('get_customer', { id: customerId })).lifetime_value[0]!.cents;
     expect(ltvAfter).toBe(ltvBefore - 2_000);
   });

@@ -73,7 +73,8 @@ export const updateCustomerTool = defineTool({
       ...(args.default_address ? { defaultAddress: args.default_address } : {}),
     });
     const fence = untrustedFence();
-    const c = { ...contactView(result.customer), name: fence.wrap(result.customer.name) };
+    const view = contactView(result.customer);
+    const c = { ...view, name: fence.wrap(view.name), email: fence.contact(view.email), ...(view.phone === undefined ? {} : { phone: fence.contact(view.phone) }) };
     const changed = result.changedFields.map((f) => (f === 'default_address_id' ? 'default_address' : f));
     const address = args.default_address && result.changed ? fence.wrap(formatAddress(args.default_address)) : undefined;
     return {

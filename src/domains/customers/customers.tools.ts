@@ -16,11 +16,10 @@ const customerSummary = z.object({
   phone: z.string().optional().describe('Contact phone; absent when unknown.'),
   tier: z.enum(['standard', 'silver', 'gold', 'platinum']).describe('Loyalty tier.'),
   status: z.enum(['active', 'suspended', 'closed']).describe('Account status.'),
-  created_at: isoTimestamp.describe('When the customer was created.'),
 });
 
 const summarize = (c: Customer, fence: Fence) =>
-  dropNulls({ id: c.id, name: fence.wrap(c.name), email: c.email, phone: c.phone, tier: c.tier, status: c.status, created_at: toIso(c.created_at) });
+  dropNulls({ id: c.id, name: fence.wrap(c.name), email: fence.contact(c.email), phone: c.phone === null ? null : fence.contact(c.phone), tier: c.tier, status: c.status });
 
 const searchInput = z.strictObject({
   query: z
@@ -66,16 +65,24 @@ export const searchCustomersTool = defineTool({
     const fence = untrustedFence();
     const customers = result.customers.map((c) => ({ ...summarize(c, fence), match: c.match }));
     return {
-      structured: { customers, ...(result.didYouMean ? { did_you_mean: result.didYouMean } : {}), has_more: result.hasMore, ...(result.nextCursor ? { next_cursor: result.nextCursor } : {}) },
-      text: searchText(args.postal_code === undefined ? `"${args.query}"` : `"${args.query}" at postal code "${args.postal_code}"`, customers, result),
+      structured: { customers, ...(result.didYouMean ? { did_you_mean: result.didYouMean.map(fence.contact) } : {}), has_more: result.hasMore, ...(result.nextCursor ? { next_cursor: result.nextCursor } : {}) },
+      text: searchText(args.postal_code === undefined ? `"${args.query}"` : `"${args.query}" at postal code "${args.postal_code}"`, customers, result, fence),
     };
   },
 });
 
-function searchText(what: string, customers: (ReturnType<typeof summarize> & { match: string })[], result: { hasMore: boolean; nextCursor?: string; didYouMean?: string[] }): string {
-  const head = customers.length === 0 ? `No customers match ${what}.` : `${customers.length} customer(s)${morePages(result)}:`;
-  const lines = customers.map((c) => `${c.id}  ${c.name} <${c.email}>${c.phone ? ` ${c.phone}` : ''}  ${c.tier}/${c.status}  [${c.match}]`);
-  const hint = result.didYouMean ? [`Did you mean: ${result.didYouMean.join(', ')}?`] : [];
+/**
+ * One line per customer. What most lines would repeat is said once: the tier/status pair only where
+ * it is not standard/active, the kind of match only where it changes (results come ranked by it).
+ */
+function searchText(what: string, customers: (ReturnType<typeof summarize> & { match: string })[], result: { hasMore: boolean; nextCursor?: string; didYouMean?: string[] }, fence: Fence): string {
+  const head = customers.length === 0 ? `No customers match ${what}.` : `${customers.length} customer(s), standard/active unless shown${morePages(result)}:`;
+  const lines = customers.map((c, i) => {
+    const standing = c.tier === 'standard' && c.status === 'active' ? '' : ` ${c.tier}/${c.status}`;
+    const match = c.match === customers[i - 1]?.match ? '' : ` [${c.match}]`;
+    return `${c.id} ${c.name} <${c.email}>${c.phone ? ` ${c.phone}` : ''}${standing}${match}`;
+  });
+  const hint = result.didYouMean ? [`Did you mean: ${result.didYouMean.map(fence.contact).join(', ')}?`] : [];
   return [head, ...lines, ...hint].join('\n');
 }
 
@@ -87,6 +94,7 @@ const getInput = z
   .refine((v) => (v.id === undefined) !== (v.email === undefined), { message: 'give exactly one of id or email' });
 
 const getOutput = customerSummary.extend({
+  created_at: isoTimestamp.describe('When the customer was created.'),
   updated_at: isoTimestamp.describe('When the record last changed.'),
   version: z.number().int().describe('Current version: pass as expected_version to update_customer.'),
   order_count: z.number().int().describe('Number of orders placed, any status.'),
@@ -127,9 +135,11 @@ export const getCustomerTool = defineTool({
       label: methodLabel(m),
       ...(m.kind === 'gift_card' ? { balance: { cents: m.balance_cents ?? 0, currency: m.currency ?? '' } } : {}),
     }));
+    const summary = summarize(c, fence);
     return {
       structured: {
-        ...summarize(c, fence),
+        ...summary,
+        created_at: toIso(c.created_at),
         updated_at: toIso(c.updated_at),
         version: c.version,
         order_count: c.order_count,
@@ -139,7 +149,7 @@ export const getCustomerTool = defineTool({
         payment_methods: methods,
       },
       text: [
-        `${c.id} ${fence.wrap(c.name)} <${c.email}>${c.phone ? ` ${c.phone}` : ''}, ${c.tier}/${c.status}, version ${c.version}. ${c.order_count} order(s); lifetime value ${ltv}.`,
+        `${c.id} ${summary.name} <${summary.email}>${summary.phone ? ` ${summary.phone}` : ''}, ${c.tier}/${c.status}, version ${c.version}. ${c.order_count} order(s); lifetime value ${ltv}.`,
         ...(address ? [`Ships to ${address}.`] : []),
         `Payment methods: ${methods.map((m) => `${m.id} ${m.label}`).join('; ') || 'none'}.`,
       ].join('\n'),

@@ -8,7 +8,7 @@ import { ProductsService } from './products.service.js';
 
 const getProductInput = z
   .strictObject({
-    product_id: z.string().regex(idPattern('product'), 'must be a product id like prd_1a2b3c').optional().describe('Product id (prd_…), e.g. from get_order\u2019s lines.'),
+    product_id: z.string().regex(idPattern('product'), 'must be a product id like prd_1a2b3c').optional().describe('Product id (prd_…).'),
     sku: skuField.optional().describe('Any variant\u2019s SKU: its product is returned.'),
   })
   .refine((v) => (v.product_id === undefined) !== (v.sku === undefined), { message: 'give exactly one of product_id or sku' });
@@ -34,7 +34,7 @@ export const getProductTool = defineTool({
         stock_on_hand: intOut.describe('0: not available.'),
       }),
     ),
-    variant_count: intOut.describe('All variants, listed or not.'),
+    variant_count: intOut.optional().describe('All variants; present only when variants is cut.'),
   }),
   access: 'read',
   annotations: READ_ONLY_ANNOTATIONS,
@@ -44,7 +44,12 @@ export const getProductTool = defineTool({
       const options = Object.entries(v.options).map(([k, val]) => `${k} ${val}`).join(', ') || 'no options';
       return `  ${v.sku} (${options}) ${formatMoney(v.price_cents, v.currency)}, ${v.stock_on_hand > 0 ? `${v.stock_on_hand} in stock` : 'out of stock'}`;
     });
-    return { structured: p, text: [`${p.id} ${p.name}: ${p.variant_count} variant(s)`, ...lines].join('\n') };
+    const { variant_count: count, ...listed } = p;
+    const cut = count > p.variants.length;
+    return {
+      structured: cut ? p : listed,
+      text: [`${p.id} ${p.name}: ${count} variant(s)${cut ? `, ${p.variants.length} listed` : ''}`, ...lines].join('\n'),
+    };
   },
 });
 

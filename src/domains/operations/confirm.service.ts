@@ -63,7 +63,7 @@ export class ConfirmService {
       if (intent.status === 'done') {
         const stored = storedReceipt(intent.response);
         // A retry after a commit whose acknowledgement was lost lands here: make sure caches saw it.
-        w.invalidateAfterCommit(cacheTags.order(stored.order_id), cacheTags.customer(stored.customer_id));
+        w.invalidateAfterCommit(cacheTags.order(stored.order_id), cacheTags.customer(intent.order_customer_id));
         return { kind: 'done', receipt: stored, replayed: true };
       }
       if (intent.status === 'failed') return { kind: 'refused', failure: intent.response as StoredFailure };
@@ -89,7 +89,7 @@ export class ConfirmService {
       });
       await w.reached('effect');
       const o = outcome.order;
-      const receipt = buildReceipt({ intentId: intent.id, kind: intent.kind, outcome, refundableCents: refundableCents(o), principalId: principal.id, at: now });
+      const receipt = buildReceipt({ intentId: intent.id, kind: intent.kind, outcome, refundableCents: refundableCents(o) });
       await w.audit({
         entityType: 'order',
         entityId: order.id,
@@ -101,7 +101,7 @@ export class ConfirmService {
           paid_cents: intent.order_paid_cents,
           refunded_cents: intent.order_refunded_cents,
         },
-        after: { status: o.status, version: o.version, total_cents: o.total_cents, paid_cents: o.paid_cents, refunded_cents: o.refunded_cents, intent_id: intent.id, ...idsOf(receipt) },
+        after: { status: o.status, version: o.version, total_cents: o.total_cents, paid_cents: o.paid_cents, refunded_cents: o.refunded_cents, intent_id: intent.id, ...idsOf(receipt), transactions: outcome.ledger.map((l) => l.id) },
       });
       await markIntentDone(w.trx, intent.id, outcome.refundId ?? null, receipt, now);
       w.invalidateAfterCommit(cacheTags.order(order.id), cacheTags.customer(intent.order_customer_id), cacheTags.topCustomers, ...effects.productIds.map(cacheTags.product));
@@ -155,6 +155,5 @@ function idsOf(r: Receipt): Record<string, unknown> {
     ...(r.refund_id ? { refund_id: r.refund_id } : {}),
     ...(r.return_id ? { return_id: r.return_id } : {}),
     ...(r.replacement_shipment_id ? { replacement_shipment_id: r.replacement_shipment_id } : {}),
-    transactions: r.money.map((m) => m.id),
   };
 }

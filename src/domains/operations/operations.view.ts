@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import type { IntentKind } from '../../db/schema.js';
-import { formatMoney } from '../../lib/money.js';
-import { intOut, toIso } from '../../mcp/common-schemas.js';
+import { formatAmount, formatMoney } from '../../lib/money.js';
+import { intOut, textTime, toIso } from '../../mcp/common-schemas.js';
 import { SETTLEMENT_DAYS } from '../payments/payment-rules.js';
 import { chargedByEffects, type Effects, refundedByEffects } from './effects.js';
 import type { LedgerEntry, Outcome } from './execute.js';
 
-/** Previews of prepared actions and receipts of confirmed ones: output schemas, shapes and text. */
+/**
+ * Previews of prepared actions and receipts of confirmed ones: output schemas, shapes and text.
+ * A receipt is a short confirmation (ids made, money moved, the order's new version and balances),
+ * not the order again: get_order has the rest. Who confirmed and when is in the audit trail.
+ */
 
 
 const previewMove = z.object({
@@ -33,7 +37,6 @@ export const receiptOutput = z.object({
   intent_id: z.string(),
   action: z.string().describe('refund, cancel_order, item_change, payment_change, return or exchange.'),
   order_id: z.string(),
-  customer_id: z.string(),
   order_status: z.string(),
   order_version: intOut,
   currency: z.string(),
@@ -46,7 +49,6 @@ export const receiptOutput = z.object({
   money: z
     .array(
       z.object({
-        id: z.string(),
         kind: z.enum(['refund', 'charge']),
         method_id: z.string(),
         to: z.string(),
@@ -56,8 +58,6 @@ export const receiptOutput = z.object({
       }),
     )
     .describe('Ledger entries made.'),
-  confirmed_by: z.string(),
-  confirmed_at: z.string(),
   replayed: z.boolean().describe('True: confirmed earlier, nothing new happened.'),
 });
 
@@ -103,17 +103,16 @@ const moveLine = (x: { kind: string; to: string; amount_cents: number }, currenc
 
 export function renderPreview(p: Preview): string {
   return [
-    `Prepared ${p.action} ${p.intent_id} on ${p.order_id}. Nothing has happened yet.`,
+    `Prepared ${p.action} on ${p.order_id}; nothing has happened yet:`,
     ...p.money.map((x) => moveLine(x, p.currency, x.settles)),
     ...p.changes.map((c) => `  ${c}`),
-    `Read this to the customer; after an explicit yes, call confirm_action with intent_id ${p.intent_id} before ${p.expires_at}.`,
+    `Read this to the customer; after an explicit yes, call confirm_action with intent_id ${p.intent_id} (expires ${textTime(p.expires_at)}).`,
   ].join('\n');
 }
 
-export function buildReceipt(a: { intentId: string; kind: IntentKind; outcome: Outcome; refundableCents: number; principalId: string; at: Date }): Receipt {
+export function buildReceipt(a: { intentId: string; kind: IntentKind; outcome: Outcome; refundableCents: number }): Receipt {
   const o = a.outcome.order;
   const entry = (l: LedgerEntry) => ({
-    id: l.id,
     kind: l.kind,
     method_id: l.methodId,
     to: l.method,
@@ -125,7 +124,6 @@ export function buildReceipt(a: { intentId: string; kind: IntentKind; outcome: O
     intent_id: a.intentId,
     action: a.kind,
     order_id: o.id,
-    customer_id: o.customer_id,
     order_status: o.status,
     order_version: o.version,
     currency: o.currency,
@@ -136,8 +134,6 @@ export function buildReceipt(a: { intentId: string; kind: IntentKind; outcome: O
     ...(a.outcome.returnId ? { return_id: a.outcome.returnId } : {}),
     ...(a.outcome.shipmentId ? { replacement_shipment_id: a.outcome.shipmentId } : {}),
     money: a.outcome.ledger.map(entry),
-    confirmed_by: a.principalId,
-    confirmed_at: toIso(a.at),
   };
 }
 
@@ -148,11 +144,11 @@ export function storedReceipt(stored: unknown): Receipt {
 }
 
 export function renderReceipt(r: Receipt, replayed: boolean): string {
-  const m = (c: number) => formatMoney(c, r.currency);
+  const m = formatAmount;
   const ids = [r.refund_id && `refund ${r.refund_id}`, r.return_id && `return ${r.return_id}`, r.replacement_shipment_id && `replacement parcel ${r.replacement_shipment_id}`].filter(Boolean);
   return [
-    `${replayed ? 'Already confirmed earlier: ' : ''}Done: ${r.action} on ${r.order_id} (${r.intent_id})${ids.length > 0 ? `: ${ids.join(', ')}` : ''}.`,
+    `${replayed ? 'Already confirmed earlier: ' : ''}Done: ${r.action} on ${r.order_id}${ids.length > 0 ? `: ${ids.join(', ')}` : ''}.`,
     ...r.money.map((x) => moveLine(x, r.currency, x.status === 'pending' && x.settles_by ? `pending until about ${x.settles_by.slice(0, 10)}` : 'completed')),
-    `Order ${r.order_status}, version ${r.order_version}: total ${m(r.total_cents)}, refunded ${m(r.refunded_cents)}, still refundable ${m(r.refundable_cents)}.`,
+    `Order ${r.order_status}, version ${r.order_version}; in ${r.currency}: total ${m(r.total_cents)}, refunded ${m(r.refunded_cents)}, still refundable ${m(r.refundable_cents)}.`,
   ].join('\n');
 }

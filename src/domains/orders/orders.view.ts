@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { formatMoney } from '../../lib/money.js';
+import { formatAmount } from '../../lib/money.js';
 import { dropNulls, truncate } from '../../lib/text.js';
-import { intOut, moneySchema, toIso } from '../../mcp/common-schemas.js';
+import { intOut, textTime, toIso } from '../../mcp/common-schemas.js';
 import type { untrustedFence } from '../../mcp/untrusted.js';
 import { formatAddress } from '../addresses/addresses.view.js';
 import { methodLabel } from '../payments/payments.view.js';
@@ -10,23 +10,24 @@ import { ORDER_ITEMS_MAX, ORDER_REFUNDS_MAX, ORDER_TRANSACTIONS_MAX, type OrderP
 import type { OrderDetail } from './orders.service.js';
 import { ORDER_STATUSES } from './order-transitions.js';
 
-/** get_order's output: schema, structured shape and text rendering. */
+/**
+ * get_order's output: schema, structured shape and text rendering. Lean by design (every byte is
+ * read by the model): amounts are *_cents in the order's one currency; nothing derivable is sent
+ * (line totals, counts of the lists returned whole, a line's shipment, which shipments[].lines has);
+ * counts appear only when a list was cut.
+ */
 
 const NOTE_MAX = 300;
-const money = (cents: number, currency: string) => ({ cents, currency });
 const at = z.string();
 
 const item = z.object({
   line_no: intOut,
-  sku: z.string(),
-  product_id: z.string().describe('get_product lists its variants.'),
+  sku: z.string().describe('get_product lists its variants.'),
   name: z.string(),
   options: z.record(z.string(), z.string()),
   quantity: intOut,
   unit_price_cents: intOut,
-  line_total_cents: intOut,
   returned_quantity: intOut.optional(),
-  shipment_id: z.string().optional(),
 });
 
 const payment = z.object({
@@ -38,7 +39,6 @@ const payment = z.object({
   transactions: z
     .array(
       z.object({
-        id: z.string(),
         kind: z.enum(['payment', 'refund']),
         amount_cents: intOut,
         status: z.enum(['pending', 'completed']),
@@ -47,7 +47,8 @@ const payment = z.object({
         credited_to: z.string().optional().describe('Store credit: the gift card credited.'),
       }),
     )
-    .describe(`Newest ${ORDER_TRANSACTIONS_MAX}.`),
+    .optional()
+    .describe(`Refunds and pending transactions among the newest ${ORDER_TRANSACTIONS_MAX}; absent when none (completed payments are in paid_cents).`),
 });
 
 const shipment = z.object({
@@ -76,19 +77,19 @@ export const getOrderOutput = z.object({
   id: z.string(),
   status: z.enum(ORDER_STATUSES),
   currency: z.string().describe('Of every *_cents field.'),
-  total: moneySchema,
-  paid: moneySchema,
-  refunded: moneySchema,
-  refundable: moneySchema.describe('What prepare_refund may still return.'),
+  total_cents: intOut,
+  paid_cents: intOut,
+  refunded_cents: intOut,
+  refundable_cents: intOut.describe('What prepare_refund may still return.'),
   customer: z.object({ id: z.string(), name: z.string(), email: z.string() }),
   ship_to: z.string().optional().describe('Fenced untrusted text.'),
   items: z.array(item).describe(`At most ${ORDER_ITEMS_MAX}.`),
-  item_count: intOut,
+  item_count: intOut.optional().describe('All lines; present only when items is cut.'),
   payments: z.array(payment).describe('Per payment method.'),
   shipments: z.array(shipment),
   returns: z.array(returnRecord).optional(),
   refunds: z.array(refund).describe(`Newest ${ORDER_REFUNDS_MAX}.`),
-  refund_count: intOut,
+  refund_count: intOut.optional().describe('All refunds; present only when refunds is cut.'),
   allowed_actions: z.array(z.enum(ORDER_ACTIONS)).describe('Tools that apply now.'),
   items_changed_at: at.optional(),
   cancel_reason: z.string().optional(),
@@ -99,16 +100,17 @@ export const getOrderOutput = z.object({
 
 type Fence = ReturnType<typeof untrustedFence>;
 
+/** A completed payment says nothing paid_cents does not: only refunds and pending transactions are listed. */
 function shapePayment(p: OrderPaymentRow): z.input<typeof payment> {
+  const listed = p.transactions.filter((t) => t.kind !== 'payment' || t.status !== 'completed');
   return {
     method_id: p.method_id,
     method: methodLabel(p),
     paid_cents: p.paid_cents,
     refunded_cents: p.refunded_cents,
     ...(p.pending_refund_cents > 0 ? { pending_refund_cents: p.pending_refund_cents } : {}),
-    transactions: p.transactions.map((t) =>
+    ...(listed.length === 0 ? {} : { transactions: listed.map((t) =>
       dropNulls({
-        id: t.id,
         kind: t.kind,
         amount_cents: t.amount_cents,
         status: t.status,
@@ -116,7 +118,7 @@ function shapePayment(p: OrderPaymentRow): z.input<typeof payment> {
         settles_by: t.status === 'pending' && t.expected_settlement_at ? toIso(t.expected_settlement_at) : null,
         credited_to: t.credited_method_id,
       }),
-    ),
+    ) }),
   };
 }
 
@@ -125,27 +127,24 @@ export function shapeOrder(o: OrderDetail, fence: Fence): z.input<typeof getOrde
     id: o.id,
     status: o.status,
     currency: o.currency,
-    total: money(o.total_cents, o.currency),
-    paid: money(o.paid_cents, o.currency),
-    refunded: money(o.refunded_cents, o.currency),
-    refundable: money(o.refundable_cents, o.currency),
-    customer: { ...o.customer, name: fence.wrap(o.customer.name) },
+    total_cents: o.total_cents,
+    paid_cents: o.paid_cents,
+    refunded_cents: o.refunded_cents,
+    refundable_cents: o.refundable_cents,
+    customer: { ...o.customer, name: fence.wrap(o.customer.name), email: fence.contact(o.customer.email) },
     ship_to: o.ship_to ? fence.wrap(formatAddress(o.ship_to)) : null,
     items: o.items.map((i) =>
       dropNulls({
         line_no: i.line_no,
         sku: i.sku,
-        product_id: i.product_id,
         name: i.name,
         options: i.options,
         quantity: i.quantity,
         unit_price_cents: i.unit_price_cents,
-        line_total_cents: i.quantity * i.unit_price_cents,
         returned_quantity: i.returned_quantity > 0 ? i.returned_quantity : null,
-        shipment_id: i.shipment_id,
       }),
     ),
-    item_count: o.item_count,
+    item_count: o.item_count > o.items.length ? o.item_count : null,
     payments: o.payments.map(shapePayment),
     shipments: o.shipments.map((s) => {
       const returnBy = o.return_by.get(s.id);
@@ -164,7 +163,7 @@ export function shapeOrder(o: OrderDetail, fence: Fence): z.input<typeof getOrde
     refunds: o.refunds.map((r) =>
       dropNulls({ id: r.id, amount_cents: r.amount_cents, reason: r.reason, note: r.note === null ? null : fence.wrap(truncate(r.note, NOTE_MAX)), created_by: r.created_by, created_at: toIso(r.created_at) }),
     ),
-    refund_count: o.refund_count,
+    refund_count: o.refund_count > o.refunds.length ? o.refund_count : null,
     allowed_actions: o.allowed_actions,
     items_changed_at: o.items_changed_at ? toIso(o.items_changed_at) : null,
     cancel_reason: o.cancel_reason,
@@ -176,23 +175,25 @@ export function shapeOrder(o: OrderDetail, fence: Fence): z.input<typeof getOrde
 
 const day = (iso: string | Date) => toIso(iso).slice(0, 10);
 
+/** The text: every amount in the order's currency, named once in the first line. */
 export function renderOrder(o: OrderDetail, fence: Fence): string {
-  const m = (c: number) => formatMoney(c, o.currency);
+  const m = formatAmount;
   const lines = [
-    `${o.id} ${o.status}${o.cancel_reason ? ` (${o.cancel_reason})` : ''}: total ${m(o.total_cents)}, paid ${m(o.paid_cents)}, refunded ${m(o.refunded_cents)}, refundable ${m(o.refundable_cents)}. Version ${o.version}.`,
-    `Customer ${o.customer.id} ${fence.wrap(o.customer.name)} <${o.customer.email}>. Placed ${toIso(o.created_at)}, updated ${toIso(o.updated_at)}.`,
+    `${o.id} ${o.status}${o.cancel_reason ? ` (${o.cancel_reason})` : ''}, version ${o.version}. Amounts in ${o.currency}: total ${m(o.total_cents)}, paid ${m(o.paid_cents)}, ` +
+      `refunded ${m(o.refunded_cents)}, refundable ${m(o.refundable_cents)}.`,
+    `Customer ${o.customer.id} ${fence.wrap(o.customer.name)} <${fence.contact(o.customer.email)}>. Placed ${textTime(o.created_at)}, updated ${textTime(o.updated_at)}.`,
   ];
-  if (o.ship_to) lines.push(`Ship to: ${fence.wrap(formatAddress(o.ship_to))}`);
-  lines.push(`Items (${o.item_count}):`);
+  if (o.ship_to) lines.push(`Ship to ${fence.wrap(formatAddress(o.ship_to))}`);
   for (const i of o.items) {
     const options = Object.entries(i.options).map(([k, v]) => `${k} ${v}`).join(', ');
     const returned = i.returned_quantity > 0 ? `, ${i.returned_quantity} returned` : '';
-    lines.push(`  ${i.line_no}. ${i.sku} ${i.name}${options ? ` (${options})` : ''} x${i.quantity} @ ${m(i.unit_price_cents)}${returned}`);
+    lines.push(`${i.line_no}. ${i.sku} ${i.name}${options ? ` (${options})` : ''} x${i.quantity} @ ${m(i.unit_price_cents)}${returned}`);
   }
-  if (o.item_count > o.items.length) lines.push(`  … ${o.item_count - o.items.length} more line(s) not shown.`);
+  if (o.item_count > o.items.length) lines.push(`… ${o.item_count - o.items.length} more line(s) not shown.`);
   for (const p of o.payments) {
+    const refunded = p.refunded_cents > 0 ? `, refunded ${m(p.refunded_cents)}` : '';
     const pending = p.pending_refund_cents > 0 ? ` (${m(p.pending_refund_cents)} pending)` : '';
-    lines.push(`Paid with ${p.method_id} ${methodLabel(p)}: ${m(p.paid_cents)}, refunded ${m(p.refunded_cents)}${pending}.`);
+    lines.push(`Paid ${m(p.paid_cents)} with ${p.method_id} ${methodLabel(p)}${refunded}${pending}.`);
   }
   for (const s of o.shipments) {
     const track = s.carrier ? `${s.carrier}${s.tracking_number ? ` ${s.tracking_number}` : ''}` : 'carrier not recorded';

@@ -51,13 +51,13 @@ export const topCustomersTool = defineTool({
       rank: i + 1,
       customer_id: c.customer_id,
       name: fence.wrap(c.name),
-      email: c.email,
+      email: fence.contact(c.email),
       tier: c.tier,
       order_count: c.order_count,
       net_revenue: { cents: c.net_cents, currency: r.currency },
     }));
     const head = customers.length === 0 ? `No ${r.currency} orders in the last ${args.days} day(s).` : `Top ${customers.length} customer(s) by net ${r.currency} revenue, last ${args.days} day(s):`;
-    const lines = r.customers.map((c, i) => `${i + 1}. ${c.customer_id} ${fence.wrap(c.name)} <${c.email}>  ${formatMoney(c.net_cents, r.currency)} over ${c.order_count} order(s)`);
+    const lines = r.customers.map((c, i) => `${i + 1}. ${c.customer_id} ${fence.wrap(c.name)} <${fence.contact(c.email)}>  ${formatMoney(c.net_cents, r.currency)} over ${c.order_count} order(s)`);
     return {
       structured: { customers, currency: r.currency, since: toIso(r.since), computed_at: toIso(r.computedAt) },
       text: [head, ...lines].join('\n'),
