@@ -1,10 +1,13 @@
-import { readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/lib/paths.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { connectOverStdio } from '../helpers/server-process.js';
+import { connectOverStdio, SERVER_ENTRY } from '../helpers/server-process.js';
 
 /**
  * Cold start: `serve` on stdio with DATABASE_URL loads only what it uses. The HTTP transport with its
@@ -77,5 +80,18 @@ describe('modules loaded by serve on stdio with DATABASE_URL', () => {
       /^seed\//,
     ];
     for (const pattern of forbidden) expect(sources.filter((s) => pattern.test(s)), String(pattern)).toEqual([]);
+  });
+
+  // Node 20 has no compile cache (this test is skipped there); CI runs it on Node 24.
+  it.skipIf(!('enableCompileCache' in module))("keeps V8's compile cache, in the OS temp folder by default", async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'supportdesk-compile-cache-'));
+    try {
+      await new Promise<void>((resolve, reject) =>
+        execFile(process.execPath, [SERVER_ENTRY, '--version'], { env: { PATH: process.env.PATH ?? '', TMPDIR: tmp } }, (err) => (err ? reject(err) : resolve())),
+      );
+      expect(existsSync(path.join(tmp, 'node-compile-cache'))).toBe(true);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 });
