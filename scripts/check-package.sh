@@ -19,6 +19,7 @@ log "$(basename "$tarball"): $(du -k "$tarball" | cut -f1) KiB, $(tar tzf "$tarb
 listing="$(tar tzf "$tarball")"
 grep -qx 'package/dist/src/main.js' <<<"$listing" || { log 'dist/src/main.js missing'; exit 1; }
 grep -q '^package/dist/src/chunks/.*\.js$' <<<"$listing" || { log 'the bundle chunks (dist/src/chunks) missing'; exit 1; }
+grep -qx 'package/dist/src/main.js.map' <<<"$listing" || { log 'the bundle source maps missing'; exit 1; }
 if grep -E '^package/dist/' <<<"$listing" | grep -vE '^package/dist/src/(main\.js|main\.js\.map|chunks/[^/]+\.js(\.map)?)$'; then
   log 'files beside the bundle in dist/ (tsc modules?)'; exit 1
 fi
