@@ -16,7 +16,7 @@ RUN if [ -n "$BUILD_CA_CERTS" ]; then printf '%s\n' "$BUILD_CA_CERTS" > /tmp/bui
  && npm ci --ignore-scripts --no-audit --no-fund \
  && rm -f /tmp/build-ca.pem
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/chmod-bin.mjs scripts/
+COPY scripts/build-server.mjs scripts/chmod-bin.mjs scripts/
 COPY src src
 COPY seed seed
 RUN npm run build
@@ -37,8 +37,9 @@ RUN if [ -n "$BUILD_CA_CERTS" ]; then printf '%s\n' "$BUILD_CA_CERTS" > /tmp/bui
  && find node_modules \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -type f -delete \
  && rm -rf node_modules/@opentelemetry/*/build/esm node_modules/@opentelemetry/*/build/esnext \
  && rm -rf /root/.npm /tmp/*
-COPY --from=build /app/dist/src dist/src
-COPY --from=build /app/dist/seed dist/seed
+# The server bundle (scripts/build-server.mjs) is all of the build the server runs.
+COPY --from=build /app/dist/src/main.js /app/dist/src/main.js.map dist/src/
+COPY --from=build /app/dist/src/chunks dist/src/chunks
 COPY migrations migrations
 COPY LICENSE ./
 # An unprivileged user by number, so the image runs non-root on any base and under runAsNonRoot.

