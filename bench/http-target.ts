@@ -67,7 +67,7 @@ async function waitUntilLive(url: string, exited: () => string | undefined): Pro
 /** How the clients send: the built-in fetch (undici), or a leaner keep-alive node:http fetch (bench/keep-alive-fetch.ts). */
 export type ClientFetch = 'builtin' | 'keep-alive';
 
-export async function startHttpTarget(databaseUrl: string, options: { env?: Record<string, string>; fetch?: ClientFetch; maxSockets?: number } = {}, principals = BENCH_PRINCIPALS): Promise<HttpTarget> {
+export async function startHttpTarget(databaseUrl: string, options: { env?: Record<string, string>; fetch?: ClientFetch; maxSockets?: number; nodeArgs?: readonly string[] } = {}, principals = BENCH_PRINCIPALS): Promise<HttpTarget> {
   const env = options.env ?? {};
   const lean = options.fetch === 'keep-alive' ? keepAliveFetch(options.maxSockets ?? 64) : undefined;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'supportdesk-bench-http-'));
@@ -76,7 +76,7 @@ export async function startHttpTarget(databaseUrl: string, options: { env?: Reco
   await writeFile(tokensFile, `${tokens.map((t) => t.line).join('\n')}\n`);
   const port = await freeLoopbackPort();
   const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k] as string]])));
-  const child = spawn(process.execPath, [path.join(packageRoot(), 'dist', 'src', 'main.js'), 'serve', '--http'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(packageRoot(), 'dist', 'src', 'main.js'), 'serve', '--http'], {
     env: {
       ...inherited,
       DATABASE_URL: databaseUrl,
