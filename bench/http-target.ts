@@ -76,7 +76,9 @@ export async function startHttpTarget(databaseUrl: string, options: { env?: Reco
   await writeFile(tokensFile, `${tokens.map((t) => t.line).join('\n')}\n`);
   const port = await freeLoopbackPort();
   const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k] as string]])));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(packageRoot(), 'dist', 'src', 'main.js'), 'serve', '--http'], {
+  // BENCH_HTTP_SERVER_MAIN: another build's dist/src/main.js (an A/B of two builds under the same load generator).
+  const main = process.env.BENCH_HTTP_SERVER_MAIN ?? path.join(packageRoot(), 'dist', 'src', 'main.js');
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main, 'serve', '--http'], {
     env: {
       ...inherited,
       DATABASE_URL: databaseUrl,
