@@ -13,9 +13,9 @@ import { summarizeProfile } from './profile-summary.js';
 import { sampleArgumentPools } from './samples.js';
 
 /**
- * `npm run build && node dist/bench/http-profile.js [--workload W1] [--calls 6000] [--size small] [--top 30]`:
+ * `npm run build && node dist/bench/http-profile.js [--workload W1] [--calls 6000] [--size small] [--top 30] [--client raw|sdk]`:
  * a CPU profile of the HTTP server (`serve --http`, node --cpu-prof) under the HTTP bench's load
- * (64 in flight over eight principals' SDK clients). Written to bench/results/profile/; the self
+ * (64 in flight over eight principals, plain JSON-RPC calls or the SDK's clients). Written to bench/results/profile/; the self
  * time per package and the hottest functions are printed.
  */
 
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       calls: { type: 'string', default: '6000' },
       size: { type: 'string', default: 'small' },
       top: { type: 'string', default: '30' },
+      client: { type: 'string', default: 'raw' },
     },
   });
   const calls = Number(values.calls);
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     const dir = path.join(packageRoot(), 'bench', 'results', 'profile');
     await fs.mkdir(dir, { recursive: true });
     const before = new Set(await fs.readdir(dir));
-    const http = await startHttpTarget(db.url, { fetch: 'keep-alive', maxSockets: IN_FLIGHT, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+    const http = await startHttpTarget(db.url, { fetch: 'keep-alive', client: values.client === 'sdk' ? 'sdk' : 'raw', maxSockets: IN_FLIGHT, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
     try {
       const call = (who: number, name: string, args: Record<string, unknown>) => http.call(who, name, args);
       await runLoad(call, workload, 0, 500, IN_FLIGHT, 60_000);
