@@ -72,7 +72,7 @@ export type ClientFetch = 'builtin' | 'keep-alive';
 /** Who makes the tool calls: the SDK's Streamable HTTP client, or plain JSON-RPC POSTs (bench/http-raw-client.ts). */
 export type CallClient = 'sdk' | 'raw';
 
-export async function startHttpTarget(databaseUrl: string, options: { env?: Record<string, string>; fetch?: ClientFetch; client?: CallClient; maxSockets?: number; nodeArgs?: readonly string[] } = {}, principals = BENCH_PRINCIPALS): Promise<HttpTarget> {
+export async function startHttpTarget(databaseUrl: string, options: { env?: Record<string, string>; fetch?: ClientFetch; client?: CallClient; maxSockets?: number; nodeArgs?: readonly string[]; serverMain?: string } = {}, principals = BENCH_PRINCIPALS): Promise<HttpTarget> {
   const env = options.env ?? {};
   const lean = options.fetch === 'keep-alive' ? keepAliveFetch(options.maxSockets ?? 64) : undefined;
   const rawAgent = options.client === 'raw' ? new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }) : undefined;
@@ -82,8 +82,8 @@ export async function startHttpTarget(databaseUrl: string, options: { env?: Reco
   await writeFile(tokensFile, `${tokens.map((t) => t.line).join('\n')}\n`);
   const port = await freeLoopbackPort();
   const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k] as string]])));
-  // BENCH_HTTP_SERVER_MAIN: another build's dist/src/main.js (an A/B of two builds under the same load generator).
-  const main = process.env.BENCH_HTTP_SERVER_MAIN ?? path.join(packageRoot(), 'dist', 'src', 'main.js');
+  // serverMain or BENCH_HTTP_SERVER_MAIN: another build's dist/src/main.js (an A/B of two builds under the same load generator).
+  const main = options.serverMain ?? process.env.BENCH_HTTP_SERVER_MAIN ?? path.join(packageRoot(), 'dist', 'src', 'main.js');
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main, 'serve', '--http'], {
     env: {
       ...inherited,
