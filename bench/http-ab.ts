@@ -51,11 +51,12 @@ async function main(): Promise<void> {
     const workload = httpWorkloads(pools).find((w) => w.id === values.workload.toUpperCase());
     if (!workload) throw new Error(`no HTTP workload ${values.workload}`);
 
-    const sides: { name: string; target: HttpTarget; next: number; rates: number[]; samples: number[]; errors: number; firstError?: string; mixUps: number }[] = [];
+    const sides: { name: string; target: HttpTarget; startRssMiB: number; next: number; rates: number[]; samples: number[]; errors: number; firstError?: string; mixUps: number }[] = [];
     for (const v of variants) {
       const target = await startHttpTarget(db.url, { fetch: 'keep-alive', client, maxSockets: IN_FLIGHT, serverMain: path.join(v.dir, 'dist', 'src', 'main.js') });
       cleanup.add(() => target.close());
-      sides.push({ name: v.name, target, next: 0, rates: [], samples: [], errors: 0, mixUps: 0 });
+      const startRssMiB = ((await target.peakRssKiB()) ?? Number.NaN) / 1024;
+      sides.push({ name: v.name, target, startRssMiB, next: 0, rates: [], samples: [], errors: 0, mixUps: 0 });
     }
     const load = (s: (typeof sides)[number], n: number) => {
       const start = s.next;
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
       const ratios = s.rates.map((r, i) => r / (base.rates[i] ?? Number.NaN));
       say(
         `  ${s.name.padEnd(8)} ${Math.round(median(s.rates))} calls/s (runs ${s.rates.map(Math.round).join(' ')})  p50 ${latency.p50.toFixed(1)} p99 ${latency.p99.toFixed(1)} ms` +
-          `  peak RSS ${rss.toFixed(0)} MiB  errors ${s.errors} mix-ups ${s.mixUps}  | rate/${base.name}: median ${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(' ')})` +
+          `  peak RSS ${rss.toFixed(0)} MiB (${s.startRssMiB.toFixed(0)} after start)  errors ${s.errors} mix-ups ${s.mixUps}  | rate/${base.name}: median ${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(' ')})` +
           (s.firstError ? `  first error: ${s.firstError}` : ''),
       );
     }
