@@ -12,7 +12,7 @@ import { median, summarize } from './stats.js';
 
 /**
  * `npm run build && node dist/bench/http-ab.js --variant base=/tmp/ab/base --variant new=. [--workload W1]
- * [--rounds 8] [--calls 1500] [--client raw|sdk] [--size small]`: builds of the HTTP server (`serve --http`)
+ * [--rounds 8] [--calls 1500] [--client raw|sdk] [--size small] [--node-options new='--max-semi-space-size=4']`: builds of the HTTP server (`serve --http`)
  * side by side under the HTTP bench's load (64 in flight over eight principals), in short interleaved
  * runs whose order rotates each round, so a busy machine hits every side alike. A variant is a folder
  * holding a built dist/ next to package.json, migrations/ and node_modules/. Prints per side the
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
       calls: { type: 'string', default: '1500' },
       client: { type: 'string', default: 'raw' },
       size: { type: 'string', default: 'small' },
+      // name=flags: NODE_OPTIONS of one variant's server.
+      'node-options': { type: 'string', multiple: true, default: [] },
     },
   });
   const variants = values.variant.map((v) => {
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     if (!name || !dir) throw new Error(`--variant name=dir, got ${v}`);
     return { name, dir: path.resolve(dir) };
   });
+  const nodeOptions = new Map(values['node-options'].map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
   const rounds = Number(values.rounds);
   const calls = Number(values.calls);
   const client = values.client === 'sdk' ? 'sdk' : 'raw';
@@ -53,7 +56,8 @@ async function main(): Promise<void> {
 
     const sides: { name: string; target: HttpTarget; startRssMiB: number; next: number; rates: number[]; samples: number[]; errors: number; firstError?: string; mixUps: number }[] = [];
     for (const v of variants) {
-      const target = await startHttpTarget(db.url, { fetch: 'keep-alive', client, maxSockets: IN_FLIGHT, serverMain: path.join(v.dir, 'dist', 'src', 'main.js') });
+      const flags = nodeOptions.get(v.name);
+      const target = await startHttpTarget(db.url, { env: flags ? { NODE_OPTIONS: flags } : {}, fetch: 'keep-alive', client, maxSockets: IN_FLIGHT, serverMain: path.join(v.dir, 'dist', 'src', 'main.js') });
       cleanup.add(() => target.close());
       const startRssMiB = ((await target.peakRssKiB()) ?? Number.NaN) / 1024;
       sides.push({ name: v.name, target, startRssMiB, next: 0, rates: [], samples: [], errors: 0, mixUps: 0 });
