@@ -36,7 +36,7 @@ afterAll(async () => {
 async function post(who: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(http.mcpUrl, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${tokens[who]}`, ...headers }, body: JSON.stringify(body) });
   // Each answer fences customer text with a fresh random tag: the tags are masked to compare two answers.
-  const text = (await res.text()).replace(/untrusted-data-[0-9a-f]+/g, 'untrusted-data-TAG');
+  const text = (await res.text()).replace(/untrusted-[0-9a-z-]+/g, 'untrusted-TAG');
   return { status: res.status, type: res.headers.get('content-type'), body: JSON.parse(text) as unknown };
 }
 
