@@ -51,7 +51,7 @@ export interface ToolDefinition<I extends AnyObject = AnyObject, O extends AnyOb
 }
 
 /** What the SDK hands a tool callback besides its arguments, as far as the wrapper uses it. */
-export interface ToolCallExtra extends ProgressExtra {
+interface ToolCallExtra extends ProgressExtra {
   readonly signal: AbortSignal;
   readonly requestId?: string | number;
   readonly sessionId?: string | undefined;

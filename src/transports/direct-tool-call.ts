@@ -9,8 +9,8 @@ import { sendError } from './http-guards.js';
 /**
  * tools/call over stateless HTTP without an SDK server and transport. We answer tools/call from our
  * own table already (registerTools); for one such request the SDK would only build a server, a
- * transport and a web Request/Response around it, about a third of the server's CPU per call.
- * Answered here, byte for byte as the SDK would, for a single tools/call with a JSON answer; a
+ * transport and a web Request/Response around it (a quarter of the server's busy time per W1 call).
+ * Answered here with the JSON the SDK would send, for a single tools/call with a JSON answer; a
  * batch, a progress token (event stream), a task or any other method still goes through the SDK.
  *
  * Nothing is shared between requests: the tool's runner is built for this request's principal and
