@@ -57,7 +57,7 @@ export async function runHttpBench(opts: { size: BenchSize; serverNodeOptions: s
           'the built-in fetch costs the load generator about twice the CPU per call, taken from the server on this machine.'
         : 'HTTP clients: the SDK\u2019s StreamableHTTPClientTransport with the built-in fetch (undici).',
       'A mix-up is an answer about another customer or order than the call asked for, or a principal listing the tools of another role.',
-      'The load generator (the SDK clients) runs on the same machine and competes with the server and PostgreSQL for its cores.',
+      'The load generator (the clients above) runs on the same machine and competes with the server and PostgreSQL for its cores.',
     ];
     const report: HttpBenchResults = {
       startedAt,
