@@ -15,9 +15,9 @@ import type { StdioTarget } from './stdio-target.js';
 export const IN_FLIGHT = 64;
 
 /** A call as a principal (stdio has one); resolves with the answer, rejects on an error. */
-type Caller = (who: number, name: string, args: Record<string, unknown>) => Promise<CallToolResult>;
+export type Caller = (who: number, name: string, args: Record<string, unknown>) => Promise<CallToolResult>;
 
-interface HttpWorkload {
+export interface HttpWorkload {
   readonly id: string;
   readonly title: string;
   readonly tool: string;
@@ -67,7 +67,7 @@ export interface TransportFigures {
 }
 
 /** `total` calls with `inFlight` outstanding (worker w calls as principal w), capped at `budgetMs`. */
-async function runLoad(call: Caller, w: HttpWorkload, start: number, total: number, inFlight: number, budgetMs: number): Promise<LoadRun & { samples: number[] }> {
+export async function runLoad(call: Caller, w: HttpWorkload, start: number, total: number, inFlight: number, budgetMs: number): Promise<LoadRun & { samples: number[] }> {
   const samples: number[] = [];
   const failures: Failures = { count: 0 };
   let mixUps = 0;

@@ -4,7 +4,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { type BenchSize, openBenchServer, prepareBenchDatabase } from './database.js';
 import { IN_FLIGHT, type HttpBenchOptions, httpWorkloads, measureTransports, principalsSeeTheirRoles } from './http-bench.js';
 import { checkHttpTargets, type HttpBenchResults, renderHttpMarkdown } from './http-report.js';
-import { BENCH_PRINCIPALS, type ClientFetch, startHttpTarget } from './http-target.js';
+import { BENCH_PRINCIPALS, type CallClient, type ClientFetch, startHttpTarget } from './http-target.js';
 import { Cleanup, Phases, say } from './lifecycle.js';
 import { writeResults } from './report.js';
 import { sampleArgumentPools } from './samples.js';
@@ -12,7 +12,7 @@ import { REFUNDABLE_STATUSES } from '../src/domains/orders/order-rules.js';
 import { peakRssMiB, startOurServer } from './targets.js';
 
 /** `npm run bench -- --transport http [--size S] [--calls N] [--repeats N] [--warmup N] [--budget-s S]`. */
-export async function runHttpBench(opts: { size: BenchSize; serverNodeOptions: string; bench: HttpBenchOptions; workloads: ReadonlySet<string>; clientFetch: ClientFetch }): Promise<void> {
+export async function runHttpBench(opts: { size: BenchSize; serverNodeOptions: string; bench: HttpBenchOptions; workloads: ReadonlySet<string>; clientFetch: ClientFetch; callClient: CallClient }): Promise<void> {
   const cleanup = new Cleanup();
   cleanup.onInterrupt();
   const phases = new Phases();
@@ -32,7 +32,7 @@ export async function runHttpBench(opts: { size: BenchSize; serverNodeOptions: s
     const nodeOptions: Record<string, string> = opts.serverNodeOptions ? { NODE_OPTIONS: opts.serverNodeOptions } : {};
     const stdio = await startOurServer(db.url, opts.serverNodeOptions);
     cleanup.add(() => stdio.close());
-    const http = await startHttpTarget(db.url, { env: nodeOptions, fetch: opts.clientFetch, maxSockets: IN_FLIGHT });
+    const http = await startHttpTarget(db.url, { env: nodeOptions, fetch: opts.clientFetch, client: opts.callClient, maxSockets: IN_FLIGHT });
     cleanup.add(() => http.close());
 
     const workloads: HttpBenchResults['workloads'] = [];
@@ -48,13 +48,16 @@ export async function runHttpBench(opts: { size: BenchSize; serverNodeOptions: s
       'Both servers: the built dist/src/main.js on the same database with SUPPORTDESK_LOG_LEVEL=warn and default pool and cache settings' +
         (opts.serverNodeOptions ? `, NODE_OPTIONS="${opts.serverNodeOptions}"` : '') +
         '; stdio as a supervisor, HTTP with static tokens and the rate limit off (SUPPORTDESK_HTTP_RATE_LIMIT=0).',
-      'HTTP: stateless Streamable HTTP, a fresh server and transport per request; JSON answers (no progress token).',
-      opts.clientFetch === 'keep-alive'
+      'HTTP: stateless Streamable HTTP, JSON answers (no progress token); a single tools/call is answered without an SDK server (src/transports/direct-tool-call.ts), other requests by a fresh server and transport.',
+      opts.callClient === 'raw'
+        ? 'HTTP tool calls: plain JSON-RPC POSTs on a keep-alive node:http agent (--http-client raw, the default; bench/http-raw-client.ts), each answer checked for status, ' +
+          'media type, its own JSON-RPC id and errors, then for mix-ups; not validated against the output schema. The SDK clients (one per principal) still initialize and list tools.'
+        : opts.clientFetch === 'keep-alive'
         ? 'HTTP clients: the SDK\u2019s StreamableHTTPClientTransport given a keep-alive node:http fetch (--http-fetch keep-alive, the default): ' +
           'the built-in fetch costs the load generator about twice the CPU per call, taken from the server on this machine.'
         : 'HTTP clients: the SDK\u2019s StreamableHTTPClientTransport with the built-in fetch (undici).',
       'A mix-up is an answer about another customer or order than the call asked for, or a principal listing the tools of another role.',
-      'The load generator (the SDK clients) runs on the same machine and competes with the server and PostgreSQL for its cores.',
+      'The load generator (the clients above) runs on the same machine and competes with the server and PostgreSQL for its cores.',
     ];
     const report: HttpBenchResults = {
       startedAt,

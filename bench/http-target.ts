@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Agent } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { createToken } from '../src/auth/tokens.js';
 import type { Role } from '../src/config.js';
 import { freeLoopbackPort } from '../src/db/embedded.js';
 import { packageRoot } from '../src/lib/paths.js';
+import { rawToolCaller, type RawToolCaller } from './http-raw-client.js';
 import { keepAliveFetch } from './keep-alive-fetch.js';
 import { readVmHwmKiB, resultText, ToolCallFailed } from './stdio-target.js';
 
@@ -67,16 +69,22 @@ async function waitUntilLive(url: string, exited: () => string | undefined): Pro
 /** How the clients send: the built-in fetch (undici), or a leaner keep-alive node:http fetch (bench/keep-alive-fetch.ts). */
 export type ClientFetch = 'builtin' | 'keep-alive';
 
-export async function startHttpTarget(databaseUrl: string, options: { env?: Record<string, string>; fetch?: ClientFetch; maxSockets?: number } = {}, principals = BENCH_PRINCIPALS): Promise<HttpTarget> {
+/** Who makes the tool calls: the SDK's Streamable HTTP client, or plain JSON-RPC POSTs (bench/http-raw-client.ts). */
+export type CallClient = 'sdk' | 'raw';
+
+export async function startHttpTarget(databaseUrl: string, options: { env?: Record<string, string>; fetch?: ClientFetch; client?: CallClient; maxSockets?: number; nodeArgs?: readonly string[]; serverMain?: string } = {}, principals = BENCH_PRINCIPALS): Promise<HttpTarget> {
   const env = options.env ?? {};
   const lean = options.fetch === 'keep-alive' ? keepAliveFetch(options.maxSockets ?? 64) : undefined;
+  const rawAgent = options.client === 'raw' ? new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }) : undefined;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'supportdesk-bench-http-'));
   const tokens = principals.map((p) => createToken(p.id, p.role));
   const tokensFile = path.join(dir, 'tokens');
   await writeFile(tokensFile, `${tokens.map((t) => t.line).join('\n')}\n`);
   const port = await freeLoopbackPort();
   const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k] as string]])));
-  const child = spawn(process.execPath, [path.join(packageRoot(), 'dist', 'src', 'main.js'), 'serve', '--http'], {
+  // serverMain or BENCH_HTTP_SERVER_MAIN: another build's dist/src/main.js (an A/B of two builds under the same load generator).
+  const main = options.serverMain ?? process.env.BENCH_HTTP_SERVER_MAIN ?? path.join(packageRoot(), 'dist', 'src', 'main.js');
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main, 'serve', '--http'], {
     env: {
       ...inherited,
       DATABASE_URL: databaseUrl,
@@ -96,6 +104,7 @@ export async function startHttpTarget(databaseUrl: string, options: { env?: Reco
   child.once('exit', (code, signal) => (exit = `server exited (${code ?? signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
   const url = `http://127.0.0.1:${port}`;
   const clients: Client[] = [];
+  const raw: RawToolCaller[] = [];
   const close = async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     if (child.exitCode === null && child.signalCode === null) {
@@ -103,6 +112,7 @@ export async function startHttpTarget(databaseUrl: string, options: { env?: Reco
       await new Promise((r) => child.once('exit', r));
     }
     lean?.close();
+    rawAgent?.destroy();
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -116,6 +126,7 @@ export async function startHttpTarget(databaseUrl: string, options: { env?: Reco
       await client.connect(transport, { timeout: CALL_TIMEOUT_MS });
       await client.listTools(undefined, { timeout: CALL_TIMEOUT_MS }); // arms the client's outputSchema validation
       clients.push(client);
+      if (rawAgent) raw.push(rawToolCaller(rawAgent, new URL(`${url}/mcp`), t.token));
     }
   } catch (err) {
     await close();
@@ -127,7 +138,9 @@ export async function startHttpTarget(databaseUrl: string, options: { env?: Reco
     pid: child.pid,
     principals,
     async call(who, name, args) {
-      const result = (await clientOf(who).callTool({ name, arguments: args }, undefined, { timeout: CALL_TIMEOUT_MS })) as CallToolResult;
+      const result = rawAgent
+        ? await (raw[who % raw.length] as RawToolCaller).call(name, args)
+        : ((await clientOf(who).callTool({ name, arguments: args }, undefined, { timeout: CALL_TIMEOUT_MS })) as CallToolResult);
       if (result.isError) throw new ToolCallFailed(name, resultText(result));
       return result;
     },

@@ -29,7 +29,7 @@ import { buildWorkloads, type Workload } from './workloads.js';
 
 const USAGE =
   'usage: npm run bench -- [--size small|large] [--calls N] [--tp-calls N] [--repeats N] [--warmup N] [--budget-s S] [--workloads W1,W2,...] ' +
-  '[--server-node-options "--max-old-space-size=96"] [--search-scaling on|off] [--transport stdio|http] [--http-calls N] [--http-fetch keep-alive|builtin]';
+  '[--server-node-options "--max-old-space-size=96"] [--search-scaling on|off] [--transport stdio|http] [--http-calls N] [--http-fetch keep-alive|builtin] [--http-client raw|sdk]';
 
 function parseOptions(argv: string[]) {
   const { values } = parseArgs({
@@ -46,6 +46,7 @@ function parseOptions(argv: string[]) {
       transport: { type: 'string', default: 'stdio' },
       'http-calls': { type: 'string', default: '6000' },
       'http-fetch': { type: 'string', default: 'keep-alive' },
+      'http-client': { type: 'string', default: 'raw' },
       // Search at 1M and 5M customers (seeds a 5M customers-only database once): large runs only, by default.
       'search-scaling': { type: 'string', default: 'auto' },
     },
@@ -57,6 +58,7 @@ function parseOptions(argv: string[]) {
   };
   if (values.size !== 'small' && values.size !== 'large') throw new Error(`--size: expected small or large, got "${values.size}"\n${USAGE}`);
   if (values['http-fetch'] !== 'keep-alive' && values['http-fetch'] !== 'builtin') throw new Error(`--http-fetch: expected keep-alive or builtin\n${USAGE}`);
+  if (values['http-client'] !== 'raw' && values['http-client'] !== 'sdk') throw new Error(`--http-client: expected raw or sdk\n${USAGE}`);
   if (values.transport !== 'stdio' && values.transport !== 'http') throw new Error(`--transport: expected stdio or http, got "${values.transport}"\n${USAGE}`);
   const scaling = values['search-scaling'];
   if (!['on', 'off', 'auto'].includes(scaling)) throw new Error(`--search-scaling: expected on, off or auto, got "${scaling}"\n${USAGE}`);
@@ -85,6 +87,7 @@ function parseOptions(argv: string[]) {
     suite,
     http,
     clientFetch: values['http-fetch'] as 'keep-alive' | 'builtin',
+    callClient: values['http-client'] as 'raw' | 'sdk',
   };
 }
 
@@ -135,7 +138,7 @@ function environment(postgres: string, database: string, loadAtStart: number[]):
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
-  if (opts.transport === 'http') return runHttpBench({ size: opts.size, serverNodeOptions: opts.serverNodeOptions, bench: opts.http, workloads: opts.workloads, clientFetch: opts.clientFetch });
+  if (opts.transport === 'http') return runHttpBench({ size: opts.size, serverNodeOptions: opts.serverNodeOptions, bench: opts.http, workloads: opts.workloads, clientFetch: opts.clientFetch, callClient: opts.callClient });
   const cleanup = new Cleanup();
   cleanup.onInterrupt();
   const phases = new Phases();

@@ -28,6 +28,16 @@ export function visibleTools(principal: Principal, tools: ToolDefinition[] = all
   return tools.filter((t) => t.access === 'read' || canWrite(principal));
 }
 
+const toolTables = new Map<boolean, ReadonlyMap<string, ToolDefinition>>();
+
+/** The tool named `name` if this principal may see it (one table per kind of principal, built once). */
+export function visibleTool(principal: Principal, name: string): ToolDefinition | undefined {
+  const writer = canWrite(principal);
+  let table = toolTables.get(writer);
+  if (!table) toolTables.set(writer, (table = new Map(visibleTools(principal).map((t) => [t.name, t]))));
+  return table.get(name);
+}
+
 /**
  * The parts of the server one request needs. A stateless HTTP request builds a server for a single
  * message, so a tools/call needs only the tool it names; initialize needs everything.

@@ -63,7 +63,10 @@ export function defineTool<I extends AnyObject, O extends AnyObject>(def: ToolDe
   return def as unknown as ToolDefinition;
 }
 
-type ToolRunner = (args: unknown, extra: ToolCallExtra) => Promise<CallToolResult>;
+export type ToolRunner = (args: unknown, extra: ToolCallExtra) => Promise<CallToolResult>;
+
+/** The SDK's answer for a tool this caller cannot see, kept word for word. */
+export const toolNotFound = (name: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text: new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`).message }] });
 
 /**
  * Registers the tools with the single wrapper every call goes through: argument validation, request
@@ -94,13 +97,13 @@ export function registerTools(server: McpServer, app: App, principal: Principal,
   }
   server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
     const run = runners.get(request.params.name);
-    // The SDK's answer for a tool this caller cannot see, kept word for word.
-    if (!run) return { isError: true, content: [{ type: 'text', text: new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`).message }] };
+    if (!run) return toolNotFound(request.params.name);
     return run(request.params.arguments, extra);
   });
 }
 
-function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRunner {
+/** One tool's call path (validation, context, metrics, errors) for this principal; registerTools uses it, and so does HTTP's direct tools/call. */
+export function toolRunner(app: App, principal: Principal, def: ToolDefinition): ToolRunner {
   return (rawArgs, extra) =>
     app.inflight.run((gate) =>
       traceToolCall(app.tracer, { tool: def.name, requestId: extra.requestId, meta: extra._meta, sessionId: extra.sessionId }, async () => {

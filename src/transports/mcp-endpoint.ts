@@ -4,6 +4,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { App } from '../app.js';
 import type { Principal } from '../request.js';
 import { buildServer, type ServerParts, ALL_PARTS } from '../server.js';
+import { directToolCall, serveToolCall } from './direct-tool-call.js';
 
 /**
  * One MCP exchange over stateless Streamable HTTP: a fresh McpServer and a fresh transport for this
@@ -56,6 +57,8 @@ function requestIds(body: unknown): (string | number)[] {
 const wantsStream = (body: unknown): boolean => messagesOf(body).some((m) => m.params?._meta?.progressToken !== undefined);
 
 export async function serveMcpRequest(app: App, principal: Principal, req: IncomingMessage, res: ServerResponse, body: unknown, timeoutMs: number): Promise<void> {
+  const toolCall = directToolCall(body);
+  if (toolCall) return serveToolCall(app, principal, req, res, toolCall, timeoutMs);
   const server = buildServer(app, principal, partsFor(body));
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !wantsStream(body) });
   const closed = new Promise<void>((resolve) => res.once('close', resolve));

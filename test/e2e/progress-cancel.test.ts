@@ -147,11 +147,12 @@ describe('progress and cancellation over Streamable HTTP', () => {
     await http?.stop();
   });
 
-  const post = (days: number, signal?: AbortSignal) =>
+  // Without a progress token a tools/call is answered without an SDK server (src/transports/direct-tool-call.ts).
+  const post = (days: number, signal?: AbortSignal, progress = true) =>
     fetch(http.mcpUrl, {
       method: 'POST',
       headers: { ...MCP_HEADERS, authorization: `Bearer ${tokens.tokens['http-agent']}` },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'top_customers', arguments: { days }, _meta: { progressToken: 'p1' } } }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'top_customers', arguments: { days }, ...(progress ? { _meta: { progressToken: 'p1' } } : {}) } }),
       ...(signal ? { signal } : {}),
     });
 
@@ -168,10 +169,13 @@ describe('progress and cancellation over Streamable HTTP', () => {
     expect(events.at(-1)?.id).toBe(1);
   });
 
-  it('a request the client closes stops its query in PostgreSQL and leaves the pool clean', async () => {
+  it.each([
+    ['with a progress token (an event stream)', true, 401],
+    ['without one (a JSON answer)', false, 403],
+  ])('a request %s the client closes stops its query in PostgreSQL and leaves the pool clean', async (_how, progress, days) => {
     await lockOrders();
     const abort = new AbortController();
-    const response = post(401, abort.signal).then(async (res) => res.text());
+    const response = post(days, abort.signal, progress).then(async (res) => res.text());
     const backend = await waitFor('the ranking to wait on the lock', async () => (await serverBackends()).find((b) => ranking(b) && b.wait_event_type === 'Lock'));
     abort.abort();
     await expect(response).rejects.toThrow();
@@ -182,7 +186,7 @@ describe('progress and cancellation over Streamable HTTP', () => {
     expect(after.find((b) => b.pid === backend.pid)?.state).toBe('idle');
     expect(after.map((b) => b.state)).toEqual(after.map(() => 'idle'));
     await locker.query('ROLLBACK');
-    const again = await post(402);
+    const again = await post(days + 1, undefined, progress);
     expect(await again.text()).toContain('"result"');
   });
 });

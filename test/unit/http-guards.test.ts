@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { ALL_PARTS } from '../../src/server.js';
 import { acceptsBothResponseKinds, mediaType, rebindingRefusal } from '../../src/transports/http-guards.js';
+import { directToolCall } from '../../src/transports/direct-tool-call.js';
 import { partsFor } from '../../src/transports/mcp-endpoint.js';
 import { RateLimiter } from '../../src/transports/rate-limit.js';
 
@@ -74,5 +75,18 @@ describe('server parts per request', () => {
     expect(partsFor(msg('completion/complete'))).toEqual({ resources: true, prompts: true });
     expect(partsFor([msg('notifications/initialized', {}, undefined), msg('ping')])).toEqual({ resources: false, prompts: false });
     expect(partsFor('garbage')).toEqual({ resources: false, prompts: false });
+  });
+});
+
+describe('which requests are answered without an SDK server', () => {
+  const call = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'get_customer', arguments: { id: 'c' } } };
+  it('a single tools/call with a JSON answer; a batch, a progress token, a task or another method goes through the SDK', () => {
+    expect(directToolCall(call)).toBe(call);
+    expect(directToolCall({ ...call, id: 'a' })).toBeDefined();
+    expect(directToolCall([call])).toBeUndefined();
+    expect(directToolCall({ ...call, params: { ...call.params, _meta: { progressToken: 1 } } })).toBeUndefined();
+    expect(directToolCall({ ...call, params: { ...call.params, task: { ttl: 1000 } } })).toBeUndefined();
+    expect(directToolCall({ ...call, method: 'tools/list' })).toBeUndefined();
+    expect(directToolCall({ jsonrpc: '2.0', method: 'tools/call', params: call.params })).toBeUndefined();
   });
 });
