@@ -40,12 +40,13 @@ const envSchema = z.object({
   SUPPORTDESK_MIGRATE_ON_START: boolish.default(false),
   SUPPORTDESK_CACHE_MAX_ENTRIES: intIn(0, 1_000_000).default(5_000),
   SUPPORTDESK_CACHE_TTL_MS: intIn(0, 86_400_000).default(30_000),
-  SUPPORTDESK_CACHE_MAX_MB: intIn(1, 4096).default(32),
+  SUPPORTDESK_CACHE_MAX_MB: intIn(1, 4096).default(4),
   SUPPORTDESK_REFUND_LIMIT_CENTS: intIn(0, 1_000_000_000).default(50_000),
   SUPPORTDESK_REFUND_DAILY_LIMIT_CENTS: intIn(0, 1_000_000_000).default(200_000),
   SUPPORTDESK_REFUND_INTENT_TTL_S: intIn(10, 86_400).default(900),
   SUPPORTDESK_RETURN_WINDOW_DAYS: intIn(1, 365).default(30),
   SUPPORTDESK_SHUTDOWN_GRACE_MS: intIn(0, 60_000).default(5_000),
+  SUPPORTDESK_HEAP_GROWTH_PERCENT: intIn(0, 300).default(50),
   ...httpEnvShape,
   SUPPORTDESK_METRICS_TOKEN_FILE: z.string().trim().min(1).optional(),
   // OpenTelemetry's own variables: the exporter reads the rest (headers, protocol details) itself.
@@ -81,6 +82,8 @@ export interface Config {
   readonly refunds: { readonly perRefundLimitCents: number; readonly dailyLimitCents: number; readonly intentTtlSeconds: number };
   readonly orders: { readonly returnWindowDays: number };
   readonly shutdownGraceMs: number;
+  /** serve: V8's old-generation growth past the live heap, in percent (0: V8's own, up to 300%). */
+  readonly heapGrowthPercent: number;
   /** serve: Streamable HTTP (--http) instead of stdio. */
   readonly transport: 'stdio' | 'http';
   readonly http: HttpConfig;
@@ -193,6 +196,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     },
     orders: { returnWindowDays: e.SUPPORTDESK_RETURN_WINDOW_DAYS },
     shutdownGraceMs: e.SUPPORTDESK_SHUTDOWN_GRACE_MS,
+    heapGrowthPercent: e.SUPPORTDESK_HEAP_GROWTH_PERCENT,
     transport: parsed?.values.http ? 'http' : 'stdio',
     http: http.http,
     auth: http.auth,

@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('bounds memory by default: heap growth 50%, a 4 MiB read cache; 0 leaves V8 its own growth', () => {
+    expect(loadConfig([], {})).toMatchObject({ heapGrowthPercent: 50, cache: { maxBytes: 4 * 1_048_576 } });
+    expect(loadConfig([], { SUPPORTDESK_HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(() => loadConfig([], { SUPPORTDESK_HEAP_GROWTH_PERCENT: '301' })).toThrow(/SUPPORTDESK_HEAP_GROWTH_PERCENT/);
+  });
+
   it('lets flags override the environment', () => {
     const c = loadConfig(['seed', '--size', 'small', '--role', 'supervisor', '--pool-size', '3'], { SUPPORTDESK_ROLE: 'viewer', SUPPORTDESK_POOL_SIZE: '8' });
     expect(c).toMatchObject({ command: 'seed', seedSize: 'small', role: 'supervisor', poolSize: 3 });
