@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Compilable, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Hot reads as named prepared statements. The first run on a connection parses and plans the
@@ -21,17 +22,29 @@ export interface PreparedText {
   toString(): string;
 }
 
+/** Digests of the SQL texts seen; shapes are few, so a hot read hashes its text once, not on every call. */
+const digests = new LRUCache<string, string>({ max: 256 });
+
 /** The statement name for `sql` under `name`: at most 63 bytes, PostgreSQL's identifier limit. */
 export function statementName(name: string, sql: string): string {
-  return `${name.slice(0, 40)}_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+  let digest = digests.get(sql);
+  if (digest === undefined) {
+    digest = createHash('sha1').update(sql).digest('hex').slice(0, 16);
+    digests.set(sql, digest);
+  }
+  return `${name.slice(0, 40)}_${digest}`;
+}
+
+/** `compiled` with its SQL replaced by the named statement pg reads as a query config (see above). */
+function asPrepared<R>(name: string, compiled: CompiledQuery<R>): CompiledQuery<R> {
+  const text = compiled.sql;
+  const statement: PreparedText = { text, name: statementName(name, text), toString: () => text };
+  // Typed as the SQL string Kysely passes through; pg reads it as a query config.
+  return { ...compiled, sql: statement as unknown as string };
 }
 
 /** Runs `query` as the named prepared statement `name` (one per SQL shape); its rows. */
 export async function executePrepared<D, R>(db: Kysely<D>, name: string, query: Compilable<R>): Promise<R[]> {
-  const compiled = query.compile();
-  const text = compiled.sql;
-  const statement: PreparedText = { text, name: statementName(name, text), toString: () => text };
-  // Typed as the SQL string Kysely passes through; pg reads it as a query config (see above).
-  const result = await db.executeQuery<R>({ ...compiled, sql: statement as unknown as string });
+  const result = await db.executeQuery<R>(asPrepared(name, query.compile()));
   return result.rows;
 }
