@@ -23,17 +23,9 @@ export interface PreparedText {
   toString(): string;
 }
 
-/** Digests of the SQL texts seen; shapes are few, so a hot read hashes its text once, not on every call. */
-const digests = new LRUCache<string, string>({ max: 256 });
-
 /** The statement name for `sql` under `name`: at most 63 bytes, PostgreSQL's identifier limit. */
 export function statementName(name: string, sql: string): string {
-  let digest = digests.get(sql);
-  if (digest === undefined) {
-    digest = createHash('sha1').update(sql).digest('hex').slice(0, 16);
-    digests.set(sql, digest);
-  }
-  return `${name.slice(0, 40)}_${digest}`;
+  return `${name.slice(0, 40)}_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
 }
 
 /** `compiled` with its SQL replaced by the named statement pg reads as a query config (see above). */
