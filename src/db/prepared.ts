@@ -85,6 +85,7 @@ export function shapedQuery<D, A, R>(query: ShapedQuery<D, A, R>): ShapedRunner<
     if (parameters.length !== cached.parameters.length) {
       throw new Error(`${query.name}: shape ${key} takes ${cached.parameters.length} parameters, got ${parameters.length}`);
     }
+    // The cached `query` node still holds the values of the call that compiled it; pg reads only sql and parameters.
     return { ...cached, parameters };
   };
   return {
