@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import { executePrepared } from '../../db/prepared.js';
+import { shapedQuery } from '../../db/prepared.js';
 import type { CustomersTable, DB, PaymentMethodKind } from '../../db/schema.js';
 import { addressJson } from '../orders/order-detail.repo.js';
 import type { MethodFields } from '../payments/payments.view.js';
@@ -67,8 +67,15 @@ export function customerWithStatsQuery(db: Kysely<DB>, ref: { id: string } | { e
   return 'id' in ref ? q.where('id', '=', ref.id) : q.where(sql<string>`lower(email)`, '=', ref.email.toLowerCase());
 }
 
+export const customerWithStats = shapedQuery({
+  name: 'customer_with_stats',
+  shape: (ref: { id: string } | { email: string }) => ('id' in ref ? 'id' : 'email'),
+  build: customerWithStatsQuery,
+  parameters: (ref) => ['id' in ref ? ref.id : ref.email.toLowerCase()],
+});
+
 export async function findCustomerWithStats(db: Kysely<DB>, ref: { id: string } | { email: string }) {
-  const [row] = await executePrepared(db, 'customer_with_stats', customerWithStatsQuery(db, ref));
+  const [row] = await customerWithStats.run(db, ref);
   if (!row) return undefined;
   const { order_stats: stats, ...customer } = row;
   let last: string | null = null;

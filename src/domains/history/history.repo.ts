@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { preciseIso } from '../../db/keyset.js';
-import { executePrepared } from '../../db/prepared.js';
+import { shapedQuery } from '../../db/prepared.js';
 import type { DB } from '../../db/schema.js';
 
 /**
@@ -141,6 +141,27 @@ export function historyQuery(db: Kysely<DB>, args: HistoryArgs) {
   return union.orderBy('created_at', 'desc').orderBy('kind', 'desc').orderBy('id', 'desc').limit(args.limit);
 }
 
+/** Each branch's parameters in SQL order (select list, customer, window, cursor, limit), then the page limit. */
+function historyParameters(args: HistoryArgs): unknown[] {
+  const out: unknown[] = [];
+  for (const kind of args.kinds) {
+    if (kind === 'interaction') out.push(args.bodyChars);
+    out.push(args.customerId);
+    if (args.since !== undefined) out.push(args.since);
+    if (args.until !== undefined) out.push(args.until);
+    if (args.after) out.push(...(kind === args.after.kind ? [args.after.ts, args.after.id] : [args.after.ts]));
+    out.push(args.limit);
+  }
+  out.push(args.limit);
+  return out;
+}
+
+/** The text depends on the kinds (in order), which window bounds are set and the cursor's kind. */
+const historyShape = (args: HistoryArgs) =>
+  `${args.kinds.join(',')}|${args.since === undefined ? '' : 's'}${args.until === undefined ? '' : 'u'}|${args.after?.kind ?? ''}`;
+
+export const historyPage = shapedQuery({ name: 'history_page', shape: historyShape, build: historyQuery, parameters: historyParameters });
+
 export async function fetchHistory(db: Kysely<DB>, args: HistoryArgs): Promise<HistoryRow[]> {
-  return (await executePrepared(db, 'history_page', historyQuery(db, args))) as HistoryRow[];
+  return (await historyPage.run(db, args)) as HistoryRow[];
 }

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { executePrepared } from '../../db/prepared.js';
+import { shapedQuery } from '../../db/prepared.js';
 import type { AddressesTable, DB, RefundReason, VariantOptions } from '../../db/schema.js';
 import type { MethodFields } from '../payments/payments.view.js';
 
@@ -161,7 +161,15 @@ export function orderDetailQuery(db: Kysely<DB>, orderId: string) {
     .where('o.id', '=', orderId);
 }
 
+/** One shape; the limits inside the JSON columns come first, in the order the select list has them. */
+export const orderDetail = shapedQuery({
+  name: 'order_detail',
+  shape: () => '',
+  build: orderDetailQuery,
+  parameters: (orderId: string) => [ORDER_ITEMS_MAX, ORDER_TRANSACTIONS_MAX, ORDER_REFUNDS_MAX, orderId],
+});
+
 export async function findOrderDetail(db: Kysely<DB>, orderId: string) {
-  const [row] = await executePrepared(db, 'order_detail', orderDetailQuery(db, orderId));
+  const [row] = await orderDetail.run(db, orderId);
   return row;
 }
