@@ -29,8 +29,9 @@ afterAll(async () => {
 });
 
 /**
- * The largest old space (committed MiB) of a fresh node process that holds ~20 MB live and keeps promoting
- * garbage for a second, after `limitHeapGrowth(percent)` from the build.
+ * The largest old space (committed MiB) of a fresh node process that holds ~20 MB live and promotes a fixed
+ * amount of garbage (a count, not a time, so a loaded machine changes nothing but the duration), after
+ * `limitHeapGrowth(percent)` from the build.
  */
 async function oldSpacePeakMiB(percent: number): Promise<number> {
   const module = path.join(packageRoot(), 'dist', 'src', 'heap-growth.js');
@@ -41,8 +42,7 @@ async function oldSpacePeakMiB(percent: number): Promise<number> {
     const live = Array.from({ length: 200_000 }, (_, i) => ({ i, s: 'live-' + i }));
     const ring = new Array(100_000);
     let peak = 0;
-    const start = Date.now();
-    for (let n = 0; Date.now() - start < 1_000; n++) {
+    for (let n = 0; n < 3_000_000; n++) {
       ring[n % ring.length] = { n, s: 'garbage-' + n, a: [n, n + 1] };
       if ((n & 0xfff) === 0) peak = Math.max(peak, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space').space_size);
     }
@@ -69,8 +69,14 @@ describe('heap growth of a serving process', () => {
   });
 
   it('set at run time, it keeps the old space well below what V8 lets it reach by default', async () => {
-    const unbounded = await oldSpacePeakMiB(0);
-    const bounded = await oldSpacePeakMiB(50);
+    // Concurrent marking makes one process's peak vary (bounded: 84-120 MiB, V8's own: 156 MiB here): medians of three.
+    const median = async (percent: number) => {
+      const peaks: number[] = [];
+      for (let i = 0; i < 3; i++) peaks.push(await oldSpacePeakMiB(percent));
+      return peaks.sort((a, b) => a - b)[1] as number;
+    };
+    const unbounded = await median(0);
+    const bounded = await median(50);
     expect(bounded).toBeLessThan(unbounded * 0.8);
-  }, 20_000);
+  }, 60_000);
 });
