@@ -9,7 +9,7 @@ import { type BenchSize, openBenchServer, prepareBenchDatabase } from './databas
 import { httpWorkloads, IN_FLIGHT, runLoad } from './http-bench.js';
 import { startHttpTarget } from './http-target.js';
 import { say } from './lifecycle.js';
-import { summarizeProfile } from './profile-summary.js';
+import { summarizeProfile, waitForNewProfile } from './profile-summary.js';
 import { sampleArgumentPools } from './samples.js';
 
 /**
@@ -50,30 +50,12 @@ async function main(): Promise<void> {
     } finally {
       await http.close();
     }
-    const file = await newProfile(dir, before);
+    const file = await waitForNewProfile(dir, before);
     say(`profile: ${path.relative(process.cwd(), file)}`);
     console.log(summarizeProfile(JSON.parse(await fs.readFile(file, 'utf8')), Number(values.top)));
   } finally {
     await benchServer.close();
   }
-}
-
-/** Node writes the profile as the process exits: wait for a new, complete file. */
-async function newProfile(dir: string, before: Set<string>): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const fresh = (await fs.readdir(dir)).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
-    if (fresh[0]) {
-      const file = path.join(dir, fresh[0]);
-      try {
-        JSON.parse(await fs.readFile(file, 'utf8'));
-        return file;
-      } catch {
-        // still being written
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server wrote no CPU profile');
 }
 
 main().catch((err: unknown) => {

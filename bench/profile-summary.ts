@@ -1,3 +1,6 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
 /**
  * Summary of a V8 CPU profile (.cpuprofile, as `node --cpu-prof` writes it): self time per package
  * (node_modules/<name>, node internals, this project, idle/GC) and the hottest functions by self time.
@@ -59,4 +62,22 @@ export function summarizeProfile(profile: CpuProfile, top = 30): string {
       .slice(0, top)
       .map(([k, n]) => `${pct(n)}  ${k}`),
   ].join('\n');
+}
+
+/** Node writes the profile as the process exits: wait for a new, complete file. */
+export async function waitForNewProfile(dir: string, before: Set<string>): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const fresh = (await fs.readdir(dir)).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
+    if (fresh[0]) {
+      const file = path.join(dir, fresh[0]);
+      try {
+        JSON.parse(await fs.readFile(file, 'utf8'));
+        return file;
+      } catch {
+        // still being written
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server wrote no CPU profile');
 }

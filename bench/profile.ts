@@ -8,7 +8,7 @@ import { type BenchSize, openBenchServer, prepareBenchDatabase } from './databas
 import { say } from './lifecycle.js';
 import { IndexSequence, runThroughput } from './measure.js';
 import { sampleOperationPools } from './operations-workload.js';
-import { summarizeProfile } from './profile-summary.js';
+import { summarizeProfile, waitForNewProfile } from './profile-summary.js';
 import { sampleArgumentPools } from './samples.js';
 import { startOurServer } from './targets.js';
 import { buildWorkloads } from './workloads.js';
@@ -71,30 +71,12 @@ async function main(): Promise<void> {
     const run = await runThroughput(op, new IndexSequence(), opts.calls, opts.inFlight, 600_000);
     say(`${workload.id} ${workload.title}: ${run.completed} ops at ${opts.inFlight} in flight, ${Math.round(run.callsPerSec)} ops/s, ${run.failures.count} failed`);
     await server.close();
-    const file = await waitForNewFile(dir, before);
+    const file = await waitForNewProfile(dir, before);
     say(`profile: ${path.relative(process.cwd(), file)}`);
     console.log(summarizeProfile(JSON.parse(await fs.readFile(file, 'utf8')), opts.top));
   } finally {
     await benchServer.close();
   }
-}
-
-/** Node writes the profile as the process exits: wait for a new, complete file. */
-async function waitForNewFile(dir: string, before: Set<string>): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const fresh = (await fs.readdir(dir)).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
-    if (fresh[0]) {
-      const file = path.join(dir, fresh[0]);
-      try {
-        JSON.parse(await fs.readFile(file, 'utf8'));
-        return file;
-      } catch {
-        // still being written
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server wrote no CPU profile');
 }
 
 main().catch((err: unknown) => {
