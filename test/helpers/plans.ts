@@ -1,5 +1,7 @@
-import type { CompiledQuery } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type pg from 'pg';
+import type { DB } from '../../src/db/schema.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** Query plans for the planner tests: deterministic settings, and the nodes of an EXPLAIN. */
 
@@ -54,3 +56,39 @@ export const seqScansOf = (nodes: PlanNode[], tables: readonly string[]) =>
   nodes.filter((n) => n['Node Type'] === 'Seq Scan' && tables.includes(n['Relation Name'] ?? '')).map((n) => n['Relation Name']);
 
 export const indexesUsed = (nodes: PlanNode[]) => nodes.map((n) => n['Index Name']).filter((i): i is string => i !== undefined);
+
+/** A test database filled for planner tests, with one prepared session for every EXPLAIN. */
+export interface PlannerDatabase extends TestDatabase {
+  /** One session for statistics and plans, so its planner settings hold for every EXPLAIN. */
+  readonly session: pg.PoolClient;
+  /** Every node of the plan of `query` on `session`. */
+  plan(query: { compile(): CompiledQuery }): Promise<PlanNode[]>;
+}
+
+/**
+ * A fresh test database, filled by `fill`, then analyzed on one session with PLANNER_SETTINGS
+ * (see preparePlanner). drop() releases the session and drops the database.
+ */
+export async function createPlannerDatabase(fill: (db: Kysely<DB>) => Promise<void>): Promise<PlannerDatabase> {
+  const tdb = await createTestDatabase();
+  let session: pg.PoolClient | undefined;
+  try {
+    await fill(tdb.db);
+    session = await tdb.pool.connect();
+    await preparePlanner(session);
+  } catch (err) {
+    session?.release();
+    await tdb.drop();
+    throw err;
+  }
+  const prepared = session;
+  return {
+    ...tdb,
+    session: prepared,
+    plan: (query) => planNodes(prepared, query),
+    drop: async () => {
+      prepared.release();
+      await tdb.drop();
+    },
+  };
+}

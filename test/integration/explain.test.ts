@@ -1,29 +1,25 @@
 import type { CompiledQuery } from 'kysely';
 import { sql } from 'kysely';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailFragmentQuery, rankedMatchesQuery, readSearchPlan, searchPlanQuery } from '../../src/domains/customers/customer-search.repo.js';
 import { queryShape } from '../../src/domains/customers/customer-search.rules.js';
 import { customerByEmailQuery } from '../../src/domains/customers/customers.repo.js';
 import { HISTORY_KINDS, historyQuery } from '../../src/domains/history/history.repo.js';
 import { listOrdersQuery } from '../../src/domains/orders/orders.repo.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { indexesUsed, type PlanNode, planNodes, preparePlanner, seqScansOf } from '../helpers/plans.js';
+import { createPlannerDatabase, indexesUsed, type PlanNode, type PlannerDatabase, seqScansOf } from '../helpers/plans.js';
 
 /**
  * The planner's choices for the SQL the repos generate (compiled from the same Kysely builders),
  * on enough rows for the statistics to be realistic: the hot lookups must use their indexes.
  */
 
-let tdb: TestDatabase;
-/** One session for statistics and plans, so its planner settings hold for every EXPLAIN. */
-let session: pg.PoolClient;
+let tdb: PlannerDatabase;
 const CUSTOMERS = 100_000;
 /** One customer with many orders: the planner knows it (most common value) and must still not sort them all. */
 const BIG_CUSTOMER_ORDERS = 20_000;
 const customerId = (n: number) => `cust_${String(n).padStart(8, '0')}`;
 
-const plan = (query: { compile(): CompiledQuery }): Promise<PlanNode[]> => planNodes(session, query);
+const plan = (query: { compile(): CompiledQuery }): Promise<PlanNode[]> => tdb.plan(query);
 
 /**
  * Sequential scans of the big tables. (refunds is left out: for a customer with thousands of
@@ -33,32 +29,30 @@ const BIG_TABLES = ['customers', 'orders', 'interactions'];
 const seqScans = (nodes: PlanNode[]) => seqScansOf(nodes, BIG_TABLES);
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  await sql`INSERT INTO customers (id, name, email, tier, created_at)
-    SELECT 'cust_' || lpad(g::text, 8, '0'), 'Customer ' || substr(md5(g::text), 1, 10), 'user' || g || '@example' || (g % 50) || '.com',
-      (ARRAY['standard','silver','gold','platinum'])[1 + g % 4], now() - g * interval '1 minute'
-    FROM generate_series(1, ${CUSTOMERS}) AS g`.execute(tdb.db);
-  await sql`INSERT INTO orders (id, customer_id, status, currency, total_cents, created_at, updated_at)
-    SELECT 'ord_' || lpad(g::text, 9, '0'), 'cust_' || lpad((1 + g % ${CUSTOMERS})::text, 8, '0'),
-      (ARRAY['pending','paid','processing','shipped','delivered','cancelled'])[1 + g % 6], 'USD', 100 + g % 10000,
-      now() - (g % 5000) * interval '1 hour', now()
-    FROM generate_series(1, ${CUSTOMERS * 2}) AS g`.execute(tdb.db);
-  await sql`INSERT INTO orders (id, customer_id, status, currency, total_cents, created_at, updated_at)
-    SELECT 'ord_big' || lpad(g::text, 9, '0'), ${customerId(1)}, 'delivered', 'USD', 100 + g % 10000, now() - g * interval '1 minute', now()
-    FROM generate_series(1, ${BIG_CUSTOMER_ORDERS}) AS g`.execute(tdb.db);
-  await sql`INSERT INTO refunds (id, order_id, amount_cents, currency, reason, created_by, created_at)
-    SELECT 'ref_' || lpad(g::text, 9, '0'), 'ord_' || lpad(g::text, 9, '0'), 50, 'USD', 'goodwill', 'agent', now() - (g % 5000) * interval '1 hour'
-    FROM generate_series(1, ${CUSTOMERS * 2}, 10) AS g`.execute(tdb.db);
-  await sql`INSERT INTO interactions (id, customer_id, channel, direction, body, created_at)
-    SELECT 'int_' || lpad(g::text, 9, '0'), 'cust_' || lpad((1 + g % ${CUSTOMERS})::text, 8, '0'), 'email', 'inbound',
-      'Message number ' || g, now() - (g % 4000) * interval '1 hour'
-    FROM generate_series(1, ${CUSTOMERS}) AS g`.execute(tdb.db);
-  session = await tdb.pool.connect();
-  await preparePlanner(session);
+  tdb = await createPlannerDatabase(async (db) => {
+    await sql`INSERT INTO customers (id, name, email, tier, created_at)
+      SELECT 'cust_' || lpad(g::text, 8, '0'), 'Customer ' || substr(md5(g::text), 1, 10), 'user' || g || '@example' || (g % 50) || '.com',
+        (ARRAY['standard','silver','gold','platinum'])[1 + g % 4], now() - g * interval '1 minute'
+      FROM generate_series(1, ${CUSTOMERS}) AS g`.execute(db);
+    await sql`INSERT INTO orders (id, customer_id, status, currency, total_cents, created_at, updated_at)
+      SELECT 'ord_' || lpad(g::text, 9, '0'), 'cust_' || lpad((1 + g % ${CUSTOMERS})::text, 8, '0'),
+        (ARRAY['pending','paid','processing','shipped','delivered','cancelled'])[1 + g % 6], 'USD', 100 + g % 10000,
+        now() - (g % 5000) * interval '1 hour', now()
+      FROM generate_series(1, ${CUSTOMERS * 2}) AS g`.execute(db);
+    await sql`INSERT INTO orders (id, customer_id, status, currency, total_cents, created_at, updated_at)
+      SELECT 'ord_big' || lpad(g::text, 9, '0'), ${customerId(1)}, 'delivered', 'USD', 100 + g % 10000, now() - g * interval '1 minute', now()
+      FROM generate_series(1, ${BIG_CUSTOMER_ORDERS}) AS g`.execute(db);
+    await sql`INSERT INTO refunds (id, order_id, amount_cents, currency, reason, created_by, created_at)
+      SELECT 'ref_' || lpad(g::text, 9, '0'), 'ord_' || lpad(g::text, 9, '0'), 50, 'USD', 'goodwill', 'agent', now() - (g % 5000) * interval '1 hour'
+      FROM generate_series(1, ${CUSTOMERS * 2}, 10) AS g`.execute(db);
+    await sql`INSERT INTO interactions (id, customer_id, channel, direction, body, created_at)
+      SELECT 'int_' || lpad(g::text, 9, '0'), 'cust_' || lpad((1 + g % ${CUSTOMERS})::text, 8, '0'), 'email', 'inbound',
+        'Message number ' || g, now() - (g % 4000) * interval '1 hour'
+      FROM generate_series(1, ${CUSTOMERS}) AS g`.execute(db);
+  });
 }, 120_000);
 
 afterAll(async () => {
-  session?.release();
   await tdb?.drop();
 });
 
