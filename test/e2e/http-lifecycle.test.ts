@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createToken } from '../../src/auth/tokens.js';
 import { DEMO_CUSTOMERS, seedDatabase } from '../../seed/seed.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, holdRowLock, type TestDatabase } from '../helpers/database.js';
 import { connectHttp, MCP_HEADERS, rawCall, rawRequest, spawnHttpServer, writeTokenFile } from '../helpers/http.js';
 import { startLocalIssuer } from '../helpers/oidc-issuer.js';
 import { SERVER_ENTRY, serverEnv } from '../helpers/server-process.js';
@@ -33,14 +33,8 @@ const post = (url: string, token: string, body: object = rawCall(1, 'get_custome
 
 /** Holds a row lock on Jane until released: update_customer on her waits meanwhile. */
 async function lockJane(): Promise<() => Promise<void>> {
-  const client = new pg.Client({ connectionString: tdb.url });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query('SELECT 1 FROM customers WHERE id = $1 FOR UPDATE', [JANE]);
-  return async () => {
-    await client.query('ROLLBACK');
-    await client.end();
-  };
+  const lock = await holdRowLock(tdb.url, JANE);
+  return () => lock.release();
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

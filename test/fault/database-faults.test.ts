@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, holdRowLock, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
+import { customerRow } from '../helpers/write-fixtures.js';
 import { codeOf, eventually, type FaultTiming, FAULT_ENV, printTimings, type ServerUnderTest, startServer, textOf, timed } from './harness.js';
 
 /**
@@ -54,22 +55,6 @@ async function terminate(applicationName: string, extraCondition = 'true'): Prom
   return rows[0]?.n ?? 0;
 }
 
-/** An open transaction of another session holding customer `id`'s row lock until release(). */
-async function holdRowLock(id: string): Promise<{ release(): Promise<void> }> {
-  const session = new pg.Client({ connectionString: tdb.url });
-  await session.connect();
-  await session.query('BEGIN');
-  await session.query('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [id]);
-  return {
-    async release() {
-      await session.query('ROLLBACK');
-      await session.end();
-    },
-  };
-}
-
-const customerRow = (id: string) => tdb.db.selectFrom('customers').select(['version', 'name']).where('id', '=', id).executeTakeFirstOrThrow();
-
 describe('faults through the database', () => {
   it('every pool backend terminated while idle: the next calls are served on fresh connections', async () => {
     const c = await insertCustomer(tdb.db);
@@ -84,7 +69,7 @@ describe('faults through the database', () => {
 
   it('the backend terminated mid-call (a write waiting on a lock): UNAVAILABLE, nothing applied', async () => {
     const c = await insertCustomer(tdb.db);
-    const lock = await holdRowLock(c.id);
+    const lock = await holdRowLock(tdb.url, c.id);
     try {
       const write = timed(() => sut.call('update_customer', { customer_id: c.id, expected_version: 1, name: 'Killed Midway' }));
       await eventually(async () => expect(await terminate(POOL_APP, `wait_event_type = 'Lock'`)).toBe(1), 3_000);
@@ -95,13 +80,13 @@ describe('faults through the database', () => {
     } finally {
       await lock.release();
     }
-    expect(await customerRow(c.id)).toEqual({ version: 1, name: c.name });
+    expect(await customerRow(tdb.db, c.id)).toEqual({ version: 1, name: c.name });
   });
 
   it(`a row lock held by another session: BUSY within lock_timeout (${LOCK_TIMEOUT_MS} ms); reads meanwhile are served; the write succeeds once the lock is gone`, async () => {
     const c = await insertCustomer(tdb.db);
     const others = await Promise.all([1, 2, 3, 4, 5, 6].map(() => insertCustomer(tdb.db)));
-    const lock = await holdRowLock(c.id);
+    const lock = await holdRowLock(tdb.url, c.id);
     try {
       // As many writes as pool slots wait on the lock at once; reads must not starve behind them.
       const writes = Array.from({ length: POOL_SIZE }, () => 0).map(() => timed(() => sut.call('update_customer', { customer_id: c.id, expected_version: 1, name: 'Locked Out' })));
@@ -123,7 +108,7 @@ describe('faults through the database', () => {
     } finally {
       await lock.release();
     }
-    expect(await customerRow(c.id)).toEqual({ version: 1, name: c.name });
+    expect(await customerRow(tdb.db, c.id)).toEqual({ version: 1, name: c.name });
     const after = await sut.call('update_customer', { customer_id: c.id, expected_version: 1, name: 'Lock Released' });
     expect(codeOf(after), textOf(after)).toBe('OK');
   });

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
-import { orderWithTotal } from '../helpers/write-fixtures.js';
+import { customerRow, orderWithTotal } from '../helpers/write-fixtures.js';
 import { codeOf, type FaultTiming, printTimings, type ServerUnderTest, startServer, textOf, timed } from './harness.js';
 import { PgProxy } from './tcp-proxy.js';
 import { unfence } from '../helpers/assertions.js';
@@ -46,8 +46,6 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const versionOf = async (id: string) => (await tdb.db.selectFrom('customers').select(['version', 'name']).where('id', '=', id).executeTakeFirstOrThrow());
-
 describe('network faults between the server and PostgreSQL', () => {
   it('latency of 150 ms each way: reads and writes still answer, only slower', async () => {
     const c = await insertCustomer(tdb.db);
@@ -56,7 +54,7 @@ describe('network faults between the server and PostgreSQL', () => {
     expect(codeOf(read.value)).toBe('OK');
     const write = await timed(() => sut.call('update_customer', { customer_id: c.id, expected_version: 1, name: 'Slow Network' }));
     expect(codeOf(write.value), textOf(write.value)).toBe('OK');
-    expect(await versionOf(c.id)).toEqual({ version: 2, name: 'Slow Network' });
+    expect(await customerRow(tdb.db, c.id)).toEqual({ version: 2, name: 'Slow Network' });
     timings.push({ fault: 'latency 150 ms each way (read)', firstAnswer: 'OK', ms: read.ms });
   });
 
@@ -81,7 +79,7 @@ describe('network faults between the server and PostgreSQL', () => {
     }
     timings.push({ fault: 'blackhole (write in flight)', firstAnswer: codeOf(write.value), ms: write.ms });
     proxy.heal();
-    expect(await versionOf(target.id)).toEqual({ version: 1, name: target.name });
+    expect(await customerRow(tdb.db, target.id)).toEqual({ version: 1, name: target.name });
   });
 
   it('every connection reset mid-call: reads are retried on a fresh connection; a write says what it knows', async () => {
@@ -95,7 +93,7 @@ describe('network faults between the server and PostgreSQL', () => {
     proxy.setLatency(0);
     const [r, w] = await Promise.all([read, write]);
     expect(codeOf(r.value), textOf(r.value)).toBe('OK');
-    const after = await versionOf(c.id);
+    const after = await customerRow(tdb.db, c.id);
     // A write answered OK was applied; one answered UNAVAILABLE was not; OUTCOME_UNKNOWN claims neither.
     const code = codeOf(w.value);
     expect(['OK', 'UNAVAILABLE', 'OUTCOME_UNKNOWN'], textOf(w.value)).toContain(code);
@@ -117,7 +115,7 @@ describe('network faults between the server and PostgreSQL', () => {
     expect(textOf(write.value)).not.toMatch(/not applied|was applied|succeeded/i);
     timings.push({ fault: 'reset right after COMMIT (update_customer)', firstAnswer: 'OUTCOME_UNKNOWN', ms: write.ms });
     // It did commit; the server, asked again, shows it at once (its cache entry was dropped anyway).
-    expect(await versionOf(c.id)).toEqual({ version: 2, name: 'After Commit' });
+    expect(await customerRow(tdb.db, c.id)).toEqual({ version: 2, name: 'After Commit' });
     expect(unfence((await sut.call('get_customer', { id: c.id })).structuredContent)).toMatchObject({ name: 'After Commit', version: 2 });
   });
 

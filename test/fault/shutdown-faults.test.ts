@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, holdRowLock, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
+import { customerRow } from '../helpers/write-fixtures.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connectHttp, spawnHttpServer } from '../helpers/http.js';
 import { codeOf, eventually, type FaultTiming, idleInTransaction, printTimings, type ServerUnderTest, startServer, textOf } from './harness.js';
@@ -31,19 +32,6 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-async function holdRowLock(id: string) {
-  const session = new pg.Client({ connectionString: tdb.url });
-  await session.connect();
-  await session.query('BEGIN');
-  await session.query('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [id]);
-  return {
-    async release() {
-      await session.query('ROLLBACK');
-      await session.end();
-    },
-  };
-}
-
 async function waitingOnLock(): Promise<void> {
   await eventually(async () => {
     const { rows } = await admin.query<{ n: number }>(
@@ -54,7 +42,6 @@ async function waitingOnLock(): Promise<void> {
   }, 3_000);
 }
 
-const customerRow = (id: string) => tdb.db.selectFrom('customers').select(['version', 'name']).where('id', '=', id).executeTakeFirstOrThrow();
 const auditCount = async (id: string) => (await tdb.db.selectFrom('audit_log').select('id').where('entity_id', '=', id).execute()).length;
 
 /** After a shutdown scenario: exit 0, stdout pure, nothing of this server left in the database. */
@@ -69,7 +56,7 @@ describe('shutdown under load', () => {
     const c = await insertCustomer(tdb.db);
     const other = await insertCustomer(tdb.db);
     const sut = await startServer(tdb.url, { SUPPORTDESK_SHUTDOWN_GRACE_MS: '5000', SUPPORTDESK_LOCK_TIMEOUT_MS: '10000' });
-    const lock = await holdRowLock(c.id);
+    const lock = await holdRowLock(tdb.url, c.id);
     try {
       const write = sut.call('update_customer', { customer_id: c.id, expected_version: 1, name: 'Finished In Grace' });
       await waitingOnLock();
@@ -88,7 +75,7 @@ describe('shutdown under load', () => {
       await lock.release().catch(() => undefined);
     }
     await expectCleanExit(sut);
-    expect(await customerRow(c.id)).toEqual({ version: 2, name: 'Finished In Grace' });
+    expect(await customerRow(tdb.db, c.id)).toEqual({ version: 2, name: 'Finished In Grace' });
     expect(await auditCount(c.id)).toBe(1);
     await sut.stop();
   });
@@ -97,7 +84,7 @@ describe('shutdown under load', () => {
     const c = await insertCustomer(tdb.db);
     const graceMs = 1_500;
     const sut = await startServer(tdb.url, { SUPPORTDESK_SHUTDOWN_GRACE_MS: String(graceMs), SUPPORTDESK_LOCK_TIMEOUT_MS: '20000', SUPPORTDESK_STATEMENT_TIMEOUT_MS: '30000' });
-    const lock = await holdRowLock(c.id);
+    const lock = await holdRowLock(tdb.url, c.id);
     try {
       const write = sut.call('update_customer', { customer_id: c.id, expected_version: 1, name: 'Never Applied' });
       await waitingOnLock();
@@ -118,7 +105,7 @@ describe('shutdown under load', () => {
     }
     // The lock is gone and the server too: its transaction never commits.
     await new Promise((r) => setTimeout(r, 300));
-    expect(await customerRow(c.id)).toEqual({ version: 1, name: c.name });
+    expect(await customerRow(tdb.db, c.id)).toEqual({ version: 1, name: c.name });
     expect(await auditCount(c.id)).toBe(0);
     await sut.stop();
   });
@@ -130,7 +117,7 @@ describe('shutdown under load', () => {
       { DATABASE_URL: tdb.url, SUPPORTDESK_PRINCIPAL: 'http-sup', SUPPORTDESK_ROLE: 'supervisor', SUPPORTDESK_SHUTDOWN_GRACE_MS: String(graceMs), SUPPORTDESK_LOCK_TIMEOUT_MS: '20000' },
       ['--insecure-no-auth'],
     );
-    const lock = await holdRowLock(c.id);
+    const lock = await holdRowLock(tdb.url, c.id);
     try {
       const client = await connectHttp(server.mcpUrl, undefined);
       const write = client.callTool({ name: 'update_customer', arguments: { customer_id: c.id, expected_version: 1, name: 'Never Over HTTP' } });
@@ -149,7 +136,7 @@ describe('shutdown under load', () => {
       await server.stop();
     }
     await new Promise((r) => setTimeout(r, 300));
-    expect(await customerRow(c.id)).toEqual({ version: 1, name: c.name });
+    expect(await customerRow(tdb.db, c.id)).toEqual({ version: 1, name: c.name });
     expect(await auditCount(c.id)).toBe(0);
   });
 

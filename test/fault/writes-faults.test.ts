@@ -9,7 +9,7 @@ import { PrepareService } from '../../src/domains/operations/prepare.service.js'
 import { connectTestClient, type TestClient, testRequest } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
-import { auditRowsFor, ok, orderWithTotal } from '../helpers/write-fixtures.js';
+import { auditRowsFor, customerRow, ok, orderWithTotal } from '../helpers/write-fixtures.js';
 import { unfence } from '../helpers/assertions.js';
 
 /**
@@ -84,7 +84,7 @@ describe.each(STEPS)('a failure at %s', (step) => {
     await expect(service.update({ customerId: c.id, expectedVersion: 1, changes: { name: 'After Fault' } })).rejects.toBeInstanceOf(InjectedFault);
     expect(fault.seen.at(-1)).toBe(step);
 
-    const row = await tdb.db.selectFrom('customers').select(['name', 'version']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    const row = await customerRow(tdb.db, c.id);
     expect(row).toEqual({ name: 'Before Fault', version: 1 });
     expect(await auditRowsFor(tdb.db, c.id)).toEqual([]);
     expectPoolReleased();

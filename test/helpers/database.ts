@@ -69,3 +69,17 @@ async function adminQuery(adminUrl: string, text: string): Promise<void> {
     }
   }
 }
+
+/** An open transaction of another session holding customer `id`'s row lock (FOR UPDATE) on the database at `url` until release(). */
+export async function holdRowLock(url: string, id: string): Promise<{ release(): Promise<void> }> {
+  const session = new pg.Client({ connectionString: url });
+  await session.connect();
+  await session.query('BEGIN');
+  await session.query('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [id]);
+  return {
+    async release() {
+      await session.query('ROLLBACK');
+      await session.end();
+    },
+  };
+}

@@ -35,3 +35,8 @@ export function errorDetails(result: CallToolResult): Record<string, unknown> {
     .find((l) => l.startsWith('Details: '));
   return line ? (JSON.parse(line.slice('Details: '.length)) as Record<string, unknown>) : {};
 }
+
+/** The version and name of customer `id` as stored (what a write changed, or did not). */
+export function customerRow(db: Kysely<DB>, id: string) {
+  return db.selectFrom('customers').select(['version', 'name']).where('id', '=', id).executeTakeFirstOrThrow();
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTestClient, textOf, type TestClient } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
-import { auditRowsFor, errorCode, errorDetails, ok } from '../helpers/write-fixtures.js';
+import { auditRowsFor, customerRow, errorCode, errorDetails, ok } from '../helpers/write-fixtures.js';
 import { unfence } from '../helpers/assertions.js';
 
 let tdb: TestDatabase;
@@ -67,7 +67,7 @@ describe('update_customer', () => {
     expect(details.current_version).toBe(2);
     expect(unfence(details.current)).toMatchObject({ id: c.id, name: 'Bea Two', version: 2 });
     expect(textOf(stale)).toContain('expected_version 2');
-    const row = await tdb.db.selectFrom('customers').select(['name', 'version']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    const row = await customerRow(tdb.db, c.id);
     expect(row).toEqual({ name: 'Bea Two', version: 2 });
     expect(await auditRowsFor(tdb.db, c.id)).toHaveLength(1);
   });

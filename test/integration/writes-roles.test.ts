@@ -5,7 +5,7 @@ import { newId } from '../../src/lib/ids.js';
 import { connectTestClient, testApp, testRequest, textOf, type TestClient } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
-import { errorCode, errorDetails, ok, orderWithTotal } from '../helpers/write-fixtures.js';
+import { customerRow, errorCode, errorDetails, ok, orderWithTotal } from '../helpers/write-fixtures.js';
 
 const WRITE_PROMPTS = ['handle_refund_request', 'cancel_order', 'return_or_exchange'];
 const WRITE_TOOLS = [
@@ -95,7 +95,7 @@ describe('who sees the write tools', () => {
         () => true,
       );
       expect(attempt).toBe(true);
-      const row = await tdb.db.selectFrom('customers').select(['name', 'version']).where('id', '=', c.id).executeTakeFirstOrThrow();
+      const row = await customerRow(tdb.db, c.id);
       expect(row).toEqual({ name: 'Untouched', version: 1 });
     });
   }
