@@ -5,6 +5,7 @@ import { readWithRetry } from '../../src/db/retry.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { sample } from '../helpers/metrics.js';
 
 /**
  * What issue 12 asks /metrics to cover, each by name and type, and the pool gauges and the retry
@@ -34,11 +35,6 @@ const POOL_SIZE = 2;
 let tdb: TestDatabase;
 let metrics: Metrics;
 let observed: Database;
-
-function sample(exposition: string, series: string): number | undefined {
-  const line = exposition.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 beforeAll(async () => {
   tdb = await createTestDatabase();

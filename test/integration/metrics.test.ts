@@ -6,17 +6,12 @@ import { createLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { connectTestClient, type TestClient } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { sample } from '../helpers/metrics.js';
 
 let tdb: TestDatabase;
 let observed: Database;
 let metrics: Metrics;
 let tc: TestClient;
-
-/** The value of one sample line of the exposition, e.g. `name{label="x"}`; undefined when absent. */
-function sample(exposition: string, series: string): number | undefined {
-  const line = exposition.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
