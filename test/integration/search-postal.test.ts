@@ -6,6 +6,7 @@ import { connectTestClient, testApp, textOf, type TestClient } from '../helpers/
 import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
+import { allPages, foundIn } from '../helpers/search.js';
 import { ok } from '../helpers/write-fixtures.js';
 
 /** search_customers by name plus postal code: namesakes told apart by where they live or ship to. */
@@ -24,8 +25,7 @@ async function livingAt(name: string, postal: string, country?: string) {
   return c;
 }
 
-const found = async (query: string, postalCode: string, limit = 100, cursor?: string) =>
-  (await customers.search({ query, postalCode, limit, ...(cursor ? { cursor } : {}) })).customers.map((c) => ({ id: c.id, match: c.match }));
+const found = async (query: string, postalCode: string, limit = 100, cursor?: string) => foundIn(await customers.search({ query, postalCode, limit, ...(cursor ? { cursor } : {}) }));
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -80,15 +80,7 @@ describe('search_customers with postal_code', () => {
       { id: id(3), match: 'fragment' },
     ];
     expect(await found('morvenhall', postal)).toEqual(expected);
-    const pages = [];
-    let cursor: string | undefined;
-    for (let i = 0; i < 10; i++) {
-      const r = await customers.search({ query: 'morvenhall', postalCode: postal, limit: 1, ...(cursor ? { cursor } : {}) });
-      pages.push(...r.customers.map((c) => ({ id: c.id, match: c.match })));
-      if (!r.hasMore) break;
-      cursor = r.nextCursor;
-    }
-    expect(pages).toEqual(expected);
+    expect(await allPages(customers, { query: 'morvenhall', postalCode: postal, limit: 1 })).toEqual(expected);
     // A cursor belongs to its postal code: another code, or none, refuses it.
     const first = await customers.search({ query: 'morvenhall', postalCode: postal, limit: 1 });
     expect(await codeOf(customers.search({ query: 'morvenhall', postalCode: 'EH9 9ZZ', limit: 1, cursor: first.nextCursor as string }))).toBe('VALIDATION');

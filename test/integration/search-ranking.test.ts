@@ -6,6 +6,7 @@ import { connectTestClient, testApp, textOf, type TestClient } from '../helpers/
 import { codeOf } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
+import { allPages, type Found, foundIn } from '../helpers/search.js';
 import { ok } from '../helpers/write-fixtures.js';
 
 /** search_customers ranking, paging by rank, did-you-mean, and the word index the triggers keep. */
@@ -25,22 +26,7 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-type Found = { id: string; match: string };
-const search = async (query: string, limit = 100) => (await customers.search({ query, limit })).customers.map((c): Found => ({ id: c.id, match: c.match }));
-
-/** Every page of `query` at `limit` per page, following next_cursor to the end. */
-async function allPages(query: string, limit: number): Promise<Found[]> {
-  const seen: Found[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const r = await customers.search({ query, limit, ...(cursor ? { cursor } : {}) });
-    seen.push(...r.customers.map((c) => ({ id: c.id, match: c.match })));
-    if (!r.hasMore) return seen;
-    expect(r.customers).toHaveLength(limit);
-    cursor = r.nextCursor;
-  }
-  throw new Error('paging did not end');
-}
+const search = async (query: string, limit = 100) => foundIn(await customers.search({ query, limit }));
 
 describe('relevance order', () => {
   let expected: Found[];
@@ -77,7 +63,7 @@ describe('relevance order', () => {
   });
 
   it.each([1, 2, 3, 7])('pages through every group at %i per page without duplicates or gaps', async (limit) => {
-    expect(await allPages('zorba', limit)).toEqual(expected);
+    expect(await allPages(customers, { query: 'zorba', limit })).toEqual(expected);
   });
 
   it('a cursor keeps its place when customers are added before it', async () => {
@@ -106,7 +92,7 @@ describe('groups served by walking the name index', () => {
     const inner = await insertCustomer(tdb.db, { name: 'Qwvx Start' });
     const sorted = inserted.sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1)).map((c) => ({ id: c.id, match: 'fragment' }));
     expect(await search('qwvx')).toEqual([{ id: inner.id, match: 'name_prefix' }, ...sorted]);
-    expect(await allPages('qwvx', 9)).toEqual(await search('qwvx'));
+    expect(await allPages(customers, { query: 'qwvx', limit: 9 })).toEqual(await search('qwvx'));
   });
 
   it('matches fragments that span words', async () => {
