@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { expect } from 'vitest';
 import { isProcessAlive, readPostmasterPid } from '../../src/db/embedded/cluster-files.js';
 import { packageRoot } from '../../src/lib/paths.js';
 import { unfence } from './assertions.js';
@@ -57,6 +58,16 @@ export async function searchNames(session: Session, query: string): Promise<stri
   const r = (await session.client.callTool({ name: 'search_customers', arguments: { query, limit: 100 } })) as CallToolResult;
   if (r.isError) throw new Error(`search_customers failed: ${JSON.stringify(r.content)}`);
   return (r.structuredContent as { customers: { name: string }[] }).customers.map((c) => unfence(c.name));
+}
+
+/** Unicode search on the demo data: "ångström" finds only the Ångströms (Zoë among them), "ŁUKASZ" only Łukasz-es. */
+export async function expectDemoUnicodeSearch(session: Session): Promise<void> {
+  const angstrom = await searchNames(session, 'ångström');
+  expect(angstrom).toContain('Zoë Ångström');
+  expect(angstrom.every((n) => n.includes('Ångström'))).toBe(true);
+  const lukasz = await searchNames(session, 'ŁUKASZ');
+  expect(lukasz.length).toBeGreaterThan(0);
+  expect(lukasz.every((n) => n.startsWith('Łukasz'))).toBe(true);
 }
 
 export interface Run {
