@@ -46,6 +46,19 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
+/** The backend of the ranking, once it waits on the lock lockOrders() took. */
+const rankingWaitingOnLock = () => waitFor('the ranking to wait on the lock', async () => (await serverBackends()).find((b) => ranking(b) && b.wait_event_type === 'Lock'));
+
+/** After a cancel, with the lock still held: the ranking stops, and its backend and every other is idle. */
+async function expectRankingStopped(backend: Backend): Promise<void> {
+  const after = await waitFor('the ranking to stop', async () => {
+    const rows = await serverBackends();
+    return rows.some(ranking) ? undefined : rows;
+  }, 5_000);
+  expect(after.find((b) => b.pid === backend.pid)?.state).toBe('idle');
+  expect(after.map((b) => b.state)).toEqual(after.map(() => 'idle'));
+}
+
 const lockOrders = async () => {
   await locker.query('BEGIN');
   await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
@@ -75,7 +88,7 @@ describe('progress and cancellation over stdio', () => {
       onprogress: (p) => progress.push(p),
       resetTimeoutOnProgress: true,
     });
-    await waitFor('the ranking to wait on the lock', async () => (await serverBackends()).find((b) => ranking(b) && b.wait_event_type === 'Lock'));
+    await rankingWaitingOnLock();
     await new Promise((r) => setTimeout(r, 1_300));
     await locker.query('ROLLBACK');
     const result = (await call) as CallToolResult;
@@ -95,7 +108,7 @@ describe('progress and cancellation over stdio', () => {
     });
     await lockOrders();
     const call = session.client.callTool({ name: 'top_customers', arguments: { days: 366 } });
-    await waitFor('the ranking to wait on the lock', async () => (await serverBackends()).find((b) => ranking(b) && b.wait_event_type === 'Lock'));
+    await rankingWaitingOnLock();
     await new Promise((r) => setTimeout(r, 1_100));
     await locker.query('ROLLBACK');
     expect(((await call) as CallToolResult).isError).toBeFalsy();
@@ -110,16 +123,11 @@ describe('progress and cancellation over stdio', () => {
       () => 'answered',
       () => 'rejected',
     );
-    const backend = await waitFor('the ranking to wait on the lock', async () => (await serverBackends()).find((b) => ranking(b) && b.wait_event_type === 'Lock'));
+    const backend = await rankingWaitingOnLock();
     abort.abort('the agent gave up');
     expect(await settled).toBe('rejected');
     // The lock is still held: the query can only have stopped because it was cancelled.
-    const after = await waitFor('the ranking to stop', async () => {
-      const rows = await serverBackends();
-      return rows.some(ranking) ? undefined : rows;
-    }, 5_000);
-    expect(after.find((b) => b.pid === backend.pid)?.state).toBe('idle');
-    expect(after.map((b) => b.state)).toEqual(after.map(() => 'idle'));
+    await expectRankingStopped(backend);
     await locker.query('ROLLBACK');
     // Nothing arrived for the cancelled request: a late answer would show as an unknown id here.
     await new Promise((r) => setTimeout(r, 300));
@@ -159,7 +167,7 @@ describe('progress and cancellation over Streamable HTTP', () => {
   it('streams progress events, then the answer, on the request that asked for them', async () => {
     await lockOrders();
     const response = post(400);
-    await waitFor('the ranking to wait on the lock', async () => (await serverBackends()).find((b) => ranking(b) && b.wait_event_type === 'Lock'));
+    await rankingWaitingOnLock();
     await new Promise((r) => setTimeout(r, 1_200));
     await locker.query('ROLLBACK');
     const res = await response;
@@ -176,15 +184,10 @@ describe('progress and cancellation over Streamable HTTP', () => {
     await lockOrders();
     const abort = new AbortController();
     const response = post(days, abort.signal, progress).then(async (res) => res.text());
-    const backend = await waitFor('the ranking to wait on the lock', async () => (await serverBackends()).find((b) => ranking(b) && b.wait_event_type === 'Lock'));
+    const backend = await rankingWaitingOnLock();
     abort.abort();
     await expect(response).rejects.toThrow();
-    const after = await waitFor('the ranking to stop', async () => {
-      const rows = await serverBackends();
-      return rows.some(ranking) ? undefined : rows;
-    }, 5_000);
-    expect(after.find((b) => b.pid === backend.pid)?.state).toBe('idle');
-    expect(after.map((b) => b.state)).toEqual(after.map(() => 'idle'));
+    await expectRankingStopped(backend);
     await locker.query('ROLLBACK');
     const again = await post(days + 1, undefined, progress);
     expect(await again.text()).toContain('"result"');
