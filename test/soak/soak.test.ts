@@ -5,6 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mulberry32 } from '../../bench/samples.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer, insertOrder, insertProduct } from '../helpers/fixtures.js';
 import { codeOf, type ServerUnderTest, startServer, textOf } from '../fault/harness.js';
@@ -77,18 +78,6 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-/** A small seeded generator: the same run makes the same choices. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function record(client: number, server: number, tool: string, args: Record<string, unknown>): Promise<Exchange> {
   const sut = servers[server]!;
   const entry: Exchange = { client, server, tool, args, at: Date.now(), ms: 0, code: 'PENDING', text: '' };
@@ -112,7 +101,8 @@ async function record(client: number, server: number, tool: string, args: Record
 
 async function runClient(client: number, until: number): Promise<void> {
   const server = client % SERVERS;
-  const random = rng(client + 1);
+  // A seeded generator: the same run makes the same choices.
+  const random = mulberry32(client + 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   let n = 0;
   while (Date.now() < until) {
