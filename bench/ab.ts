@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { createLogger } from '../src/observability/logger.js';
 import { REFUNDABLE_STATUSES } from '../src/domains/orders/order-rules.js';
-import { type BenchSize, openBenchServer, prepareBenchDatabase } from './database.js';
+import { type BenchSize, withClient } from './database.js';
 import { Cleanup, say } from './lifecycle.js';
 import { IndexSequence, runSequential, runThroughput } from './measure.js';
 import { sampleOperationPools } from './operations-workload.js';
@@ -12,6 +10,7 @@ import { sampleArgumentPools } from './samples.js';
 import { median } from './stats.js';
 import { startStdioTarget, type StdioTarget } from './stdio-target.js';
 import { SERVER_ENV } from './targets.js';
+import { nodeArgsByVariant, openBenchDatabase, parseVariants } from './variants.js';
 import { buildWorkloads } from './workloads.js';
 
 /**
@@ -40,11 +39,6 @@ function options(argv: string[]) {
       cache: { type: 'string', default: 'on' },
     },
   });
-  const variants = values.variant.map((v) => {
-    const [name, dir] = v.split('=');
-    if (!name || !dir) throw new Error(`--variant name=dir, got ${v}`);
-    return { name, dir: path.resolve(dir) };
-  });
   // --env name:K=V adds an environment variable to one variant.
   const envOf = new Map<string, Record<string, string>>();
   for (const e of values.env) {
@@ -53,14 +47,9 @@ function options(argv: string[]) {
     envOf.set(m[1] as string, { ...(envOf.get(m[1] as string) ?? {}), [m[2] as string]: m[3] as string });
   }
   // --node-arg name:--flag adds a node flag to one variant.
-  const argsOf = new Map<string, string[]>();
-  for (const a of values['node-arg']) {
-    const i = a.indexOf(':');
-    if (i < 1) throw new Error(`--node-arg name:--flag, got ${a}`);
-    argsOf.set(a.slice(0, i), [...(argsOf.get(a.slice(0, i)) ?? []), a.slice(i + 1)]);
-  }
+  const argsOf = nodeArgsByVariant(values['node-arg']);
   return {
-    variants: variants.map((v) => ({ ...v, env: envOf.get(v.name) ?? {}, nodeArgs: argsOf.get(v.name) ?? [] })),
+    variants: parseVariants(values.variant).map((v) => ({ ...v, env: envOf.get(v.name) ?? {}, nodeArgs: argsOf.get(v.name) ?? [] })),
     workloads: values.workloads.split(',').map((w) => w.trim().toUpperCase()),
     rounds: Number(values.rounds),
     calls: Number(values.calls),
@@ -85,15 +74,11 @@ async function main(): Promise<void> {
   const cleanup = new Cleanup();
   cleanup.onInterrupt();
   try {
-    const log = createLogger('warn');
-    const benchServer = await openBenchServer(log, say);
-    cleanup.add(() => benchServer.close());
-    const db = await prepareBenchDatabase(benchServer, opts.size, log, say);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    const pools = await sampleArgumentPools(client, 50_000, REFUNDABLE_STATUSES);
-    const operations = await sampleOperationPools(client, 100, 'ab');
-    await client.end();
+    const db = await openBenchDatabase(cleanup, opts.size);
+    const { pools, operations } = await withClient(db.url, async (client) => ({
+      pools: await sampleArgumentPools(client, 50_000, REFUNDABLE_STATUSES),
+      operations: await sampleOperationPools(client, 100, 'ab'),
+    }));
     const workloads = buildWorkloads(pools, operations, 'ab').filter((w) => opts.workloads.includes(w.id));
 
     const targets: { name: string; target: StdioTarget }[] = [];

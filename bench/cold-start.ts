@@ -1,15 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { createLogger } from '../src/observability/logger.js';
-import { openBenchServer, prepareBenchDatabase } from './database.js';
+import { withClient } from './database.js';
 import { Cleanup, say } from './lifecycle.js';
 import { startPeer } from './peer.js';
 import { median } from './stats.js';
 import { startStdioTarget, type StdioTarget } from './stdio-target.js';
 import { measureColdStart } from './suite.js';
 import { SERVER_ENV, startNoopServer } from './targets.js';
+import { nodeArgsByVariant, openBenchDatabase, parseVariants } from './variants.js';
 
 /**
  * `node dist/bench/cold-start.js [--variant base=/tmp/ab/base --variant new=.] [--rounds 10] [--size small]
@@ -31,17 +30,8 @@ function options(argv: string[]) {
       others: { type: 'string', default: 'on' },
     },
   });
-  const argsOf = new Map<string, string[]>();
-  for (const a of values['node-arg']) {
-    const i = a.indexOf(':');
-    if (i < 1) throw new Error(`--node-arg name:--flag, got ${a}`);
-    argsOf.set(a.slice(0, i), [...(argsOf.get(a.slice(0, i)) ?? []), a.slice(i + 1)]);
-  }
-  const variants = values.variant.map((v) => {
-    const [name, dir] = v.split('=');
-    if (!name || !dir) throw new Error(`--variant name=dir, got ${v}`);
-    return { name, dir: path.resolve(dir), nodeArgs: argsOf.get(name) ?? [] };
-  });
+  const argsOf = nodeArgsByVariant(values['node-arg']);
+  const variants = parseVariants(values.variant).map((v) => ({ ...v, nodeArgs: argsOf.get(v.name) ?? [] }));
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: expected a positive integer, got ${values.rounds}`);
   if (values.size !== 'small' && values.size !== 'large') throw new Error(`--size: expected small or large, got ${values.size}`);
@@ -70,14 +60,8 @@ async function main(): Promise<void> {
   const cleanup = new Cleanup();
   cleanup.onInterrupt();
   try {
-    const log = createLogger('warn');
-    const benchServer = await openBenchServer(log, say);
-    cleanup.add(() => benchServer.close());
-    const db = await prepareBenchDatabase(benchServer, opts.size, log, say);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    const email = (await client.query<{ email: string }>('SELECT email FROM customers ORDER BY id LIMIT 1')).rows[0]?.email ?? 'nobody@example.com';
-    await client.end();
+    const db = await openBenchDatabase(cleanup, opts.size);
+    const email = await withClient(db.url, async (client) => (await client.query<{ email: string }>('SELECT email FROM customers ORDER BY id LIMIT 1')).rows[0]?.email ?? 'nobody@example.com');
 
     const sides: Side[] = [];
     for (const v of opts.variants) {

@@ -68,13 +68,13 @@ export async function prepareBenchDatabase(server: BenchServer, size: BenchSize,
     return { url, name, reused: true, note: `reused ${name} (${existing})` };
   }
   progress(existing === undefined ? `creating ${name}` : `re-creating ${name} (marker differs: ${existing || 'none'})`);
-  await admin(adminUrl, async (c) => {
+  await withClient(adminUrl, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`);
   });
   const summary = await migrateAndSeed(url, size, log, progress);
   const stamped = `${marker} seeded_at=${new Date().toISOString()} ${summary}`;
-  await admin(adminUrl, (c) => c.query(`COMMENT ON DATABASE ${c.escapeIdentifier(name)} IS ${c.escapeLiteral(stamped)}`));
+  await withClient(adminUrl, (c) => c.query(`COMMENT ON DATABASE ${c.escapeIdentifier(name)} IS ${c.escapeLiteral(stamped)}`));
   return { url, name, reused: false, note: `seeded ${name}: ${summary}` };
 }
 
@@ -109,7 +109,7 @@ async function fingerprint(): Promise<string> {
 
 /** The database's comment; '' when it has none; undefined when the database does not exist. */
 async function readMarker(adminUrl: string, name: string): Promise<string | undefined> {
-  return admin(adminUrl, async (c) => {
+  return withClient(adminUrl, async (c) => {
     const { rows } = await c.query<{ comment: string | null }>(
       `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
       [name],
@@ -118,8 +118,9 @@ async function readMarker(adminUrl: string, name: string): Promise<string | unde
   });
 }
 
-async function admin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, application_name: 'supportdesk-bench' });
+/** One connection to `url` for `work`, closed after it whatever `work` does. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: 'supportdesk-bench' });
   await client.connect();
   try {
     return await work(client);

@@ -1,14 +1,13 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { REFUNDABLE_STATUSES } from '../src/domains/orders/order-rules.js';
-import { createLogger } from '../src/observability/logger.js';
-import { type BenchSize, openBenchServer, prepareBenchDatabase } from './database.js';
+import { type BenchSize, withClient } from './database.js';
 import { httpWorkloads, IN_FLIGHT, runLoad } from './http-bench.js';
 import { type HttpTarget, startHttpTarget } from './http-target.js';
 import { Cleanup, say } from './lifecycle.js';
 import { sampleArgumentPools } from './samples.js';
 import { median, summarize } from './stats.js';
+import { openBenchDatabase, parseVariants } from './variants.js';
 
 /**
  * `npm run build && node dist/bench/http-ab.js --variant base=/tmp/ab/base --variant new=. [--workload W1]
@@ -33,11 +32,7 @@ async function main(): Promise<void> {
       'node-options': { type: 'string', multiple: true, default: [] },
     },
   });
-  const variants = values.variant.map((v) => {
-    const [name, dir] = v.split('=');
-    if (!name || !dir) throw new Error(`--variant name=dir, got ${v}`);
-    return { name, dir: path.resolve(dir) };
-  });
+  const variants = parseVariants(values.variant);
   const nodeOptions = new Map(values['node-options'].map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
   const rounds = Number(values.rounds);
   const calls = Number(values.calls);
@@ -45,12 +40,8 @@ async function main(): Promise<void> {
   const cleanup = new Cleanup();
   cleanup.onInterrupt();
   try {
-    const benchServer = await openBenchServer(createLogger('warn'), say);
-    cleanup.add(() => benchServer.close());
-    const db = await prepareBenchDatabase(benchServer, values.size as BenchSize, createLogger('warn'), say);
-    const pgClient = new pg.Client({ connectionString: db.url });
-    await pgClient.connect();
-    const pools = await sampleArgumentPools(pgClient, 50_000, REFUNDABLE_STATUSES).finally(() => pgClient.end());
+    const db = await openBenchDatabase(cleanup, values.size as BenchSize);
+    const pools = await withClient(db.url, (client) => sampleArgumentPools(client, 50_000, REFUNDABLE_STATUSES));
     const workload = httpWorkloads(pools).find((w) => w.id === values.workload.toUpperCase());
     if (!workload) throw new Error(`no HTTP workload ${values.workload}`);
 

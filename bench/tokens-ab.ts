@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createLogger } from '../src/observability/logger.js';
-import { type BenchSize, openBenchServer, prepareBenchDatabase } from './database.js';
+import type { BenchSize } from './database.js';
 import { Cleanup, say } from './lifecycle.js';
 import { measureTokens, type TaskResult } from './tokens.js';
 import { sampleTaskRecords } from './tokens-tasks.js';
+import { openBenchDatabase, parseVariants } from './variants.js';
 
 /**
  * `npm run build && node dist/bench/tokens-ab.js --variant base=/tmp/ab/base --variant new=. [--rounds 4] [--size small]`:
@@ -27,12 +26,7 @@ function options(argv: string[]) {
       size: { type: 'string', default: 'small' },
     },
   });
-  const variants = values.variant.map((v) => {
-    const [name, dir] = v.split('=');
-    if (!name || !dir) throw new Error(`--variant: expected name=folder, got "${v}"`);
-    return { name, root: path.resolve(dir) };
-  });
-  return { variants, rounds: Number(values.rounds), size: values.size as BenchSize };
+  return { variants: parseVariants(values.variant), rounds: Number(values.rounds), size: values.size as BenchSize };
 }
 
 interface Totals {
@@ -47,10 +41,7 @@ async function main(): Promise<void> {
   const cleanup = new Cleanup();
   cleanup.onInterrupt();
   try {
-    const log = createLogger('warn');
-    const server = await openBenchServer(log, say);
-    cleanup.add(() => server.close());
-    const db = await prepareBenchDatabase(server, size, log, say);
+    const db = await openBenchDatabase(cleanup, size);
     const client = new pg.Client({ connectionString: db.url, application_name: 'supportdesk-bench-tokens-ab' });
     await client.connect();
     cleanup.add(() => client.end());
@@ -61,7 +52,7 @@ async function main(): Promise<void> {
       const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
       for (const [i, v] of order.entries()) {
         const records = i === 0 ? first : { ...first, exchange: (await sampleTaskRecords(client, salt)).exchange };
-        const report = await measureTokens(db.url, records, v.root);
+        const report = await measureTokens(db.url, records, v.dir);
         for (const t of report.tasks) add(totals.get(v.name)!, t);
       }
       say(`round ${round + 1} of ${rounds} done (${order.map((v) => v.name).join(', ')})`);
