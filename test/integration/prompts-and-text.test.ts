@@ -91,6 +91,16 @@ describe('text renderings', () => {
     expect(lines[2]).toMatch(new RegExp(`^${closed.id} .* standard/closed$`));
     expect(lines.join('\n')).not.toContain('standard/active');
   });
+
+  it('write times in list_orders to the minute, as every other text does (the ISO instant stays in structuredContent)', async () => {
+    const c = await insertCustomer(tdb.db, { name: 'Minuta Listada' });
+    const order = await orderWithTotal(tdb.db, c.id, 4_250);
+    const r = await agent.call('list_orders', { customer_id: c.id });
+    const [row] = ok<{ orders: { id: string; created_at: string }[] }>(r).orders;
+    expect(row?.id).toBe(order.id);
+    const minute = `${row?.created_at.slice(0, 10)} ${row?.created_at.slice(11, 16)}Z`;
+    expect(textOf(r).split('\n')[1]).toBe(`${order.id}  ${c.id}  delivered  42.50 USD  ${minute}`);
+  });
 });
 
 describe('completions', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatMoney } from '../../lib/money.js';
 import { dropNulls } from '../../lib/text.js';
-import { cursorField, customerIdField, isoTimestamp, limitField, moneySchema, oneOrMany, orderIdField, pageInfo, toIso, morePages } from '../../mcp/common-schemas.js';
+import { cursorField, customerIdField, isoTimestamp, limitField, moneySchema, oneOrMany, orderIdField, pageInfo, textTime, toIso, morePages } from '../../mcp/common-schemas.js';
 import { defineTool, READ_ONLY_ANNOTATIONS, type ToolDefinition } from '../../mcp/define-tool.js';
 import { sinceField, untilField } from '../../mcp/time-fields.js';
 import { ORDER_STATUSES } from './order-transitions.js';
@@ -91,7 +91,7 @@ export const listOrdersTool = defineTool({
     const page = await new OrdersService(app).list(toListArgs(args));
     const orders = page.orders.map(summarize);
     const head = orders.length === 0 ? 'No orders match.' : `${orders.length} order(s)${morePages(page)}:`;
-    const lines = page.orders.map((o) => `${o.id}  ${o.customer_id}  ${o.status}  ${formatMoney(o.total_cents, o.currency)}  ${toIso(o.created_at)}`);
+    const lines = page.orders.map((o) => `${o.id}  ${o.customer_id}  ${o.status}  ${formatMoney(o.total_cents, o.currency)}  ${textTime(o.created_at)}`);
     return {
       structured: { orders, has_more: page.hasMore, ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) },
       text: [head, ...lines].join('\n'),
