@@ -47,6 +47,7 @@ const envSchema = z.object({
   SUPPORTDESK_RETURN_WINDOW_DAYS: intIn(1, 365).default(30),
   SUPPORTDESK_SHUTDOWN_GRACE_MS: intIn(0, 60_000).default(5_000),
   SUPPORTDESK_HEAP_GROWTH_PERCENT: intIn(0, 300).default(50),
+  SUPPORTDESK_SEMI_SPACE_MB: intIn(0, 256).default(8),
   ...httpEnvShape,
   SUPPORTDESK_METRICS_TOKEN_FILE: z.string().trim().min(1).optional(),
   // OpenTelemetry's own variables: the exporter reads the rest (headers, protocol details) itself.
@@ -84,6 +85,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** serve: V8's old-generation growth past the live heap, in percent (0: V8's own, up to 300%). */
   readonly heapGrowthPercent: number;
+  /** serve: the most one semi-space of V8's young generation may grow to, in MiB (0: V8's own maximum). */
+  readonly semiSpaceMiB: number;
   /** serve: Streamable HTTP (--http) instead of stdio. */
   readonly transport: 'stdio' | 'http';
   readonly http: HttpConfig;
@@ -197,6 +200,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     orders: { returnWindowDays: e.SUPPORTDESK_RETURN_WINDOW_DAYS },
     shutdownGraceMs: e.SUPPORTDESK_SHUTDOWN_GRACE_MS,
     heapGrowthPercent: e.SUPPORTDESK_HEAP_GROWTH_PERCENT,
+    semiSpaceMiB: e.SUPPORTDESK_SEMI_SPACE_MB,
     transport: parsed?.values.http ? 'http' : 'stdio',
     http: http.http,
     auth: http.auth,

@@ -5,7 +5,7 @@ import { USAGE, versionLine } from './cli/usage.js';
 import { createLogger, type Logger, maskPii } from './observability/logger.js';
 import { principalFromConfig } from './request.js';
 import { openRuntime, type Runtime } from './runtime.js';
-import { limitHeapGrowth } from './heap-growth.js';
+import { limitHeapGrowth, limitYoungGeneration } from './heap-growth.js';
 import { serveStdio } from './transports/stdio.js';
 import { SHUTDOWN_MARGIN_MS, shutDown, type ShutdownParts } from './shutdown.js';
 
@@ -81,6 +81,7 @@ async function oneShot(config: Config, log: Logger, work: (rt: Runtime) => Promi
 
 async function serve(config: Config, log: Logger): Promise<void> {
   limitHeapGrowth(config.heapGrowthPercent);
+  limitYoungGeneration(config.semiSpaceMiB);
   const rt = await openRuntime(config, log, { requireMigrated: true, demoData: true, listen: true });
   let stopping = false;
   const transport: Pick<ShutdownParts, 'stopAccepting' | 'flush' | 'closeTransport'> = {};

@@ -11,7 +11,8 @@ import { connectOverStdio } from '../helpers/server-process.js';
 /**
  * Peak memory: a serving process bounds how far V8 grows the old generation past the live heap
  * (SUPPORTDESK_HEAP_GROWTH_PERCENT), since V8's own factor (up to 4x under load) is what made the
- * peak RSS. Checked twice: the server sets the flag, and the flag set at run time bounds the heap.
+ * peak RSS, and how far it grows the young generation (SUPPORTDESK_SEMI_SPACE_MB: Node 24's V8 lets it
+ * reach 64 MiB a semi-space). Each checked twice: the server sets the flag, and set at run time it bounds the heap.
  */
 
 const run = promisify(execFile);
@@ -56,6 +57,32 @@ async function fullCollections(percent: number): Promise<number> {
   return Number(stdout.split(' ')[0]);
 }
 
+/**
+ * The largest semi-space (MiB) a fresh node process reaches after `limitYoungGeneration(maxMiB)` from the
+ * build, while it builds ~20 MB live and allocates a fixed amount of short-lived objects in small slices,
+ * one event-loop turn each, as a server's calls do. Unbounded that reaches V8's maximum (16 MiB on
+ * Node 20 and 22, 32 on 24 here); bounded at 4 it stays at 4 (Node 24: up to 5, the pages V8 adds beyond
+ * capacity when an allocation would otherwise fail), the same in every run.
+ */
+async function largestSemiSpace(maxMiB: number): Promise<number> {
+  const module = path.join(packageRoot(), 'dist', 'src', 'heap-growth.js');
+  const script = `
+    import { limitYoungGeneration, semiSpaceMiB } from ${JSON.stringify(module)};
+    limitYoungGeneration(${maxMiB});
+    let largest = 0;
+    const live = [];
+    const ring = new Array(100_000);
+    for (let k = 0; k < 1500; k++) {
+      if (k < 200) for (let i = 0; i < 1000; i++) live.push({ i, s: 'live-' + i });
+      for (let n = 0; n < 1000; n++) ring[(k * 1000 + n) % ring.length] = { n, s: 'garbage-' + n, a: [n, n + 1] };
+      largest = Math.max(largest, semiSpaceMiB());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    console.log(largest, live.length);`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
+  return Number(stdout.split(' ')[0]);
+}
+
 describe('heap growth of a serving process', () => {
   it('serve on stdio sets the configured growth before it answers', async () => {
     await rm(traceFile, { force: true });
@@ -72,6 +99,30 @@ describe('heap growth of a serving process', () => {
     await session.close();
     expect(await readFile(traceFile, 'utf8').catch(() => '')).not.toContain('heap-growing-percent');
   });
+
+  it('serve on stdio bounds the young generation as configured', async () => {
+    // Loading the server grows a semi-space to 4-8 MiB before serve runs, so a 1 MiB bound stops growth at once.
+    await rm(traceFile, { force: true });
+    const session = await connectOverStdio({ DATABASE_URL: tdb.url, NODE_OPTIONS: `--import=${preload}`, V8_FLAGS_TRACE_FILE: traceFile, SUPPORTDESK_SEMI_SPACE_MB: '1' });
+    await session.client.listTools();
+    await session.close();
+    expect(await readFile(traceFile, 'utf8')).toContain('--semi-space-growth-factor=1');
+  });
+
+  it('a young-generation bound of 0 leaves V8 its own growth', async () => {
+    await rm(traceFile, { force: true });
+    const session = await connectOverStdio({ DATABASE_URL: tdb.url, NODE_OPTIONS: `--import=${preload}`, V8_FLAGS_TRACE_FILE: traceFile, SUPPORTDESK_SEMI_SPACE_MB: '0' });
+    await session.client.listTools();
+    await session.close();
+    expect(await readFile(traceFile, 'utf8').catch(() => '')).not.toContain('semi-space-growth-factor');
+  });
+
+  it('set at run time, it keeps the young generation within the bound', async () => {
+    const unbounded = await largestSemiSpace(0);
+    const bounded = await largestSemiSpace(4);
+    expect(unbounded).toBeGreaterThanOrEqual(12);
+    expect(bounded).toBeLessThanOrEqual(6);
+  }, 60_000);
 
   it('set at run time, it makes V8 collect the old generation sooner than it does by default', async () => {
     const unbounded = await fullCollections(0);

@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { SUPPORTDESK_HEAP_GROWTH_PERCENT: '301' })).toThrow(/SUPPORTDESK_HEAP_GROWTH_PERCENT/);
   });
 
+  it('bounds the young generation at 8 MiB a semi-space by default; 0 leaves V8 its own', () => {
+    expect(loadConfig([], {}).semiSpaceMiB).toBe(8);
+    expect(loadConfig([], { SUPPORTDESK_SEMI_SPACE_MB: '0' }).semiSpaceMiB).toBe(0);
+    expect(() => loadConfig([], { SUPPORTDESK_SEMI_SPACE_MB: '257' })).toThrow(/SUPPORTDESK_SEMI_SPACE_MB/);
+  });
+
   it('lets flags override the environment', () => {
     const c = loadConfig(['seed', '--size', 'small', '--role', 'supervisor', '--pool-size', '3'], { SUPPORTDESK_ROLE: 'viewer', SUPPORTDESK_POOL_SIZE: '8' });
     expect(c).toMatchObject({ command: 'seed', seedSize: 'small', role: 'supervisor', poolSize: 3 });
