@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { insertCustomer } from '../helpers/fixtures.js';
 import { errorCode, ok } from '../helpers/write-fixtures.js';
 import { unfence } from '../helpers/assertions.js';
+import { DEFAULT_RETRY_POLICY } from '../../src/db/retry.js';
 
 /**
  * Reads when the database misbehaves, made real and deterministic: another session holds an
@@ -63,7 +64,12 @@ describe('reads when the database misbehaves', () => {
       await unlock();
       const out = ok<{ id: string; name: string }>(await call);
       expect(unfence(out)).toMatchObject({ id: c.id, name: 'Retried Reader' });
-      expect((await client.app.metrics.snapshot()).retries).toBe(1);
+      // Usually one retry. Two when pg-pool hands the terminated connection out once more: the query's
+      // FATAL error can release it to the pool before its socket's close is seen (seen once, Node 24 with
+      // PostgreSQL in a container on a slow machine). Either way within the policy, and the call answers.
+      const { retries } = await client.app.metrics.snapshot();
+      expect(retries).toBeGreaterThanOrEqual(1);
+      expect(retries).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.retries);
     } finally {
       await client.close();
     }
