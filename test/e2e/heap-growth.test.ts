@@ -83,38 +83,31 @@ async function largestSemiSpace(maxMiB: number): Promise<number> {
   return Number(stdout.split(' ')[0]);
 }
 
+/** The V8 flags a stdio server set on itself (traced by the preload) by the time it answered tools/list. */
+async function v8FlagsSetByServe(env: Record<string, string>): Promise<string> {
+  await rm(traceFile, { force: true });
+  const session = await connectOverStdio({ DATABASE_URL: tdb.url, NODE_OPTIONS: `--import=${preload}`, V8_FLAGS_TRACE_FILE: traceFile, ...env });
+  await session.client.listTools();
+  await session.close();
+  return readFile(traceFile, 'utf8').catch(() => '');
+}
+
 describe('heap growth of a serving process', () => {
   it('serve on stdio sets the configured growth before it answers', async () => {
-    await rm(traceFile, { force: true });
-    const session = await connectOverStdio({ DATABASE_URL: tdb.url, NODE_OPTIONS: `--import=${preload}`, V8_FLAGS_TRACE_FILE: traceFile, SUPPORTDESK_HEAP_GROWTH_PERCENT: '60' });
-    await session.client.listTools();
-    await session.close();
-    expect(await readFile(traceFile, 'utf8')).toContain('--heap-growing-percent=60');
+    expect(await v8FlagsSetByServe({ SUPPORTDESK_HEAP_GROWTH_PERCENT: '60' })).toContain('--heap-growing-percent=60');
   });
 
   it('0 leaves V8 its own growth', async () => {
-    await rm(traceFile, { force: true });
-    const session = await connectOverStdio({ DATABASE_URL: tdb.url, NODE_OPTIONS: `--import=${preload}`, V8_FLAGS_TRACE_FILE: traceFile, SUPPORTDESK_HEAP_GROWTH_PERCENT: '0' });
-    await session.client.listTools();
-    await session.close();
-    expect(await readFile(traceFile, 'utf8').catch(() => '')).not.toContain('heap-growing-percent');
+    expect(await v8FlagsSetByServe({ SUPPORTDESK_HEAP_GROWTH_PERCENT: '0' })).not.toContain('heap-growing-percent');
   });
 
   it('serve on stdio bounds the young generation as configured', async () => {
     // Loading the server grows a semi-space to 4-8 MiB before serve runs, so a 1 MiB bound stops growth at once.
-    await rm(traceFile, { force: true });
-    const session = await connectOverStdio({ DATABASE_URL: tdb.url, NODE_OPTIONS: `--import=${preload}`, V8_FLAGS_TRACE_FILE: traceFile, SUPPORTDESK_SEMI_SPACE_MB: '1' });
-    await session.client.listTools();
-    await session.close();
-    expect(await readFile(traceFile, 'utf8')).toContain('--semi-space-growth-factor=1');
+    expect(await v8FlagsSetByServe({ SUPPORTDESK_SEMI_SPACE_MB: '1' })).toContain('--semi-space-growth-factor=1');
   });
 
   it('a young-generation bound of 0 leaves V8 its own growth', async () => {
-    await rm(traceFile, { force: true });
-    const session = await connectOverStdio({ DATABASE_URL: tdb.url, NODE_OPTIONS: `--import=${preload}`, V8_FLAGS_TRACE_FILE: traceFile, SUPPORTDESK_SEMI_SPACE_MB: '0' });
-    await session.client.listTools();
-    await session.close();
-    expect(await readFile(traceFile, 'utf8').catch(() => '')).not.toContain('semi-space-growth-factor');
+    expect(await v8FlagsSetByServe({ SUPPORTDESK_SEMI_SPACE_MB: '0' })).not.toContain('semi-space-growth-factor');
   });
 
   it('set at run time, it keeps the young generation within the bound', async () => {
